@@ -1,0 +1,117 @@
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Authentication;
+using Zapier.Client.Errors;
+using Zapier.Client.Http;
+
+namespace Zapier.Client.Authentication;
+
+/// <summary>
+/// Adds credentials per operation, as the schema's security says: the bearer token for OAuth operations, the
+/// <c>client_id</c> query parameter for Client ID operations, nothing for operations without security. Credentials
+/// only go to the configured scheme, host and port.
+/// </summary>
+internal sealed class ZapierAuthenticationProvider(
+    Uri baseUrl, Func<CancellationToken, ValueTask<string>>? accessToken, string? clientId) : IAuthenticationProvider
+{
+    private const string ClientIdParameter = "client_id";
+
+    public async Task AuthenticateRequestAsync(
+        RequestInformation request, Dictionary<string, object>? additionalAuthenticationContext = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var template = request.UrlTemplate ?? string.Empty;
+        var operation = OperationCatalog.Find(request.HttpMethod.ToString(), template);
+
+        // Operations such as create-zap-guess declare client_id as an ordinary query parameter: fill it if left unset.
+        if (clientId is not null && template.Contains(ClientIdParameter, StringComparison.Ordinal)
+            && !request.QueryParameters.ContainsKey(ClientIdParameter))
+        {
+            request.QueryParameters[ClientIdParameter] = clientId;
+        }
+
+        if (!IsConfiguredOrigin(request.URI))
+        {
+            return;
+        }
+
+        foreach (var scheme in Choose(operation))
+        {
+            if (scheme == SecuritySchemes.OAuth)
+            {
+                var token = await accessToken!(cancellationToken).ConfigureAwait(false);
+                if (string.IsNullOrWhiteSpace(token))
+                {
+                    throw new ZapierCredentialsException(
+                        operation?.OperationId ?? template, "The access token provider returned an empty token.");
+                }
+
+                request.Headers.Remove("Authorization");
+                request.Headers.Add("Authorization", "Bearer " + token);
+            }
+            else if (scheme == SecuritySchemes.ClientId && !HasQueryParameter(request.URI, ClientIdParameter))
+            {
+                request.URI = AppendQuery(request.URI, ClientIdParameter, clientId!);
+            }
+        }
+    }
+
+    /// <summary>The schemes to satisfy: the first alternative, in schema order, whose credentials are configured.</summary>
+    private IReadOnlyList<string> Choose(OperationEntry? operation)
+    {
+        if (operation is null)
+        {
+            // A request the schema does not describe (e.g. a raw URL): bearer token when there is one.
+            return accessToken is null ? [] : [SecuritySchemes.OAuth];
+        }
+
+        if (operation.SecurityAlternatives.Length == 0)
+        {
+            return [];
+        }
+
+        foreach (var alternative in operation.SecurityAlternatives)
+        {
+            if (alternative.All(IsAvailable))
+            {
+                return alternative;
+            }
+        }
+
+        var needs = string.Join(" or ", operation.SecurityAlternatives.Select(a => string.Join(" and ", a.Select(Describe))));
+        throw new ZapierCredentialsException(
+            operation.OperationId,
+            $"Operation '{operation.OperationId}' ({operation.Method} {operation.PathTemplate}) needs {needs}, which this client was not given.");
+    }
+
+    private bool IsAvailable(string scheme) => scheme switch
+    {
+        SecuritySchemes.OAuth => accessToken is not null,
+        SecuritySchemes.ClientId => clientId is not null,
+        _ => false,
+    };
+
+    private static string Describe(string scheme) => scheme switch
+    {
+        SecuritySchemes.OAuth => "an access token (ZapierClientOptions.AccessToken or AccessTokenProvider)",
+        SecuritySchemes.ClientId => "a client id (ZapierClientOptions.ClientId)",
+        _ => $"credentials for the '{scheme}' scheme",
+    };
+
+    private bool IsConfiguredOrigin(Uri uri) =>
+        uri.IsAbsoluteUri
+        && string.Equals(uri.Scheme, baseUrl.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(uri.IdnHost, baseUrl.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && uri.Port == baseUrl.Port;
+
+    private static bool HasQueryParameter(Uri uri, string name) =>
+        uri.Query.TrimStart('?').Split('&').Any(p => p.Split('=')[0] == name);
+
+    private static Uri AppendQuery(Uri uri, string name, string value)
+    {
+        var builder = new UriBuilder(uri);
+        var pair = Uri.EscapeDataString(name) + "=" + Uri.EscapeDataString(value);
+        builder.Query = string.IsNullOrEmpty(builder.Query) || builder.Query == "?" ? pair : builder.Query.TrimStart('?') + "&" + pair;
+        return builder.Uri;
+    }
+}

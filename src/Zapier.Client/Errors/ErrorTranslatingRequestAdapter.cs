@@ -1,0 +1,68 @@
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Serialization;
+using Microsoft.Kiota.Abstractions.Store;
+
+namespace Zapier.Client.Errors;
+
+/// <summary>
+/// Wraps Kiota's request adapter so that every API error reaches the caller as a <see cref="ZapierApiException"/>
+/// whose message names the status, Zapier's error code, title and detail, and the request id.
+/// </summary>
+internal sealed class ErrorTranslatingRequestAdapter(IRequestAdapter inner) : IRequestAdapter
+{
+    public ISerializationWriterFactory SerializationWriterFactory => inner.SerializationWriterFactory;
+
+    public string? BaseUrl
+    {
+        get => inner.BaseUrl;
+        set => inner.BaseUrl = value;
+    }
+
+    public void EnableBackingStore(IBackingStoreFactory backingStoreFactory) => inner.EnableBackingStore(backingStoreFactory);
+
+    public Task<ModelType?> SendAsync<ModelType>(
+        RequestInformation requestInfo, ParsableFactory<ModelType> factory,
+        Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null, CancellationToken cancellationToken = default)
+        where ModelType : IParsable =>
+        Translate(requestInfo, () => inner.SendAsync(requestInfo, factory, errorMapping, cancellationToken));
+
+    public Task<IEnumerable<ModelType>?> SendCollectionAsync<ModelType>(
+        RequestInformation requestInfo, ParsableFactory<ModelType> factory,
+        Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null, CancellationToken cancellationToken = default)
+        where ModelType : IParsable =>
+        Translate(requestInfo, () => inner.SendCollectionAsync(requestInfo, factory, errorMapping, cancellationToken));
+
+    public Task<ModelType?> SendPrimitiveAsync<ModelType>(
+        RequestInformation requestInfo, Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null,
+        CancellationToken cancellationToken = default) =>
+        Translate(requestInfo, () => inner.SendPrimitiveAsync<ModelType>(requestInfo, errorMapping, cancellationToken));
+
+    public Task<IEnumerable<ModelType>?> SendPrimitiveCollectionAsync<ModelType>(
+        RequestInformation requestInfo, Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null,
+        CancellationToken cancellationToken = default) =>
+        Translate(requestInfo, () => inner.SendPrimitiveCollectionAsync<ModelType>(requestInfo, errorMapping, cancellationToken));
+
+    public Task SendNoContentAsync(
+        RequestInformation requestInfo, Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null,
+        CancellationToken cancellationToken = default) =>
+        Translate(requestInfo, async () =>
+        {
+            await inner.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    public Task<T?> ConvertToNativeRequestAsync<T>(RequestInformation requestInfo, CancellationToken cancellationToken = default) =>
+        inner.ConvertToNativeRequestAsync<T>(requestInfo, cancellationToken);
+
+    private static async Task<T> Translate<T>(RequestInformation request, Func<Task<T>> send)
+    {
+        try
+        {
+            return await send().ConfigureAwait(false);
+        }
+        catch (ApiException e)
+        {
+            throw ZapierApiException.From(e, request);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Text;
+using Microsoft.Kiota.Abstractions;
+using Zapier.Client.Generated.Models;
+
+namespace Zapier.Client.Errors;
+
+/// <summary>
+/// The API answered with an error status. Carries the status, Zapier's <c>errors[]</c>, the response headers and the
+/// request id, and keeps the generated <see cref="ErrorResponse"/> (or Kiota's <see cref="ApiException"/>) as the
+/// inner exception.
+/// </summary>
+public sealed class ZapierApiException : ZapierException
+{
+    /// <summary>Response headers that carry a request id, in the order they are looked for.</summary>
+    public static readonly IReadOnlyList<string> RequestIdHeaders = ["X-Request-Id", "X-Zapier-Request-Id", "Request-Id"];
+
+    private ZapierApiException(
+        string message, ApiException inner, string method, string path, IReadOnlyDictionary<string, IReadOnlyList<string>> headers, string? requestId)
+        : base(message, inner)
+    {
+        StatusCode = inner.ResponseStatusCode;
+        Method = method;
+        Path = path;
+        Headers = headers;
+        ErrorResponse = inner as ErrorResponse;
+        Errors = ErrorResponse?.Errors ?? [];
+        RequestId = requestId;
+    }
+
+    /// <summary>The HTTP status code of the response.</summary>
+    public int StatusCode { get; }
+
+    /// <summary>The HTTP method of the failed request.</summary>
+    public string Method { get; }
+
+    /// <summary>The path of the failed request (without the query string).</summary>
+    public string Path { get; }
+
+    /// <summary>Zapier's error objects from the response body; empty when the body had none.</summary>
+    public IReadOnlyList<Error> Errors { get; }
+
+    /// <summary>The generated error model, when the body was a JSON error document.</summary>
+    public ErrorResponse? ErrorResponse { get; }
+
+    /// <summary>The request id reported by the server, when one of <see cref="RequestIdHeaders"/> was present.</summary>
+    public string? RequestId { get; }
+
+    /// <summary>All response headers, case-insensitive.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Headers { get; }
+
+    /// <summary>The first value of a response header, or null.</summary>
+    public string? Header(string name) =>
+        Headers.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
+
+    internal static ZapierApiException From(ApiException inner, RequestInformation request)
+    {
+        var method = request.HttpMethod.ToString();
+        string path;
+        try
+        {
+            path = request.URI.AbsolutePath;
+        }
+        catch (Exception e) when (e is InvalidOperationException or UriFormatException or ArgumentException)
+        {
+            path = request.UrlTemplate ?? "?";
+        }
+
+        var text = new StringBuilder()
+            .Append("Zapier API request ").Append(method).Append(' ').Append(path)
+            .Append(" failed with ").Append(inner.ResponseStatusCode);
+        if (Enum.IsDefined(typeof(HttpStatusCode), inner.ResponseStatusCode))
+        {
+            text.Append(" (").Append((HttpStatusCode)inner.ResponseStatusCode).Append(')');
+        }
+
+        var errors = (inner as ErrorResponse)?.Errors ?? [];
+        if (errors.Count > 0)
+        {
+            text.Append(": ").Append(string.Join("; ", errors.Select(Describe)));
+        }
+
+        var headers = inner.ResponseHeaders.ToDictionary(
+            h => h.Key, h => (IReadOnlyList<string>)h.Value.ToList(), StringComparer.OrdinalIgnoreCase);
+        var requestId = RequestIdHeaders
+            .Select(name => headers.TryGetValue(name, out var values) ? values.FirstOrDefault() : null)
+            .FirstOrDefault(v => !string.IsNullOrEmpty(v));
+        if (requestId is not null)
+        {
+            text.Append(". Request id: ").Append(requestId);
+        }
+
+        return new ZapierApiException(text.ToString(), inner, method, path, headers, requestId);
+    }
+
+    private static string Describe(Error error)
+    {
+        var parts = new List<string>();
+        if (!string.IsNullOrEmpty(error.Code))
+        {
+            parts.Add("[" + error.Code + "]");
+        }
+
+        if (!string.IsNullOrEmpty(error.Title))
+        {
+            parts.Add(error.Title);
+        }
+
+        if (!string.IsNullOrEmpty(error.Detail))
+        {
+            parts.Add("- " + error.Detail);
+        }
+
+        return parts.Count == 0 ? "(no details)" : string.Join(' ', parts);
+    }
+}
