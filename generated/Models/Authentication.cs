@@ -119,15 +119,13 @@ namespace Zapier.Client.Generated.Models
             public static global::Zapier.Client.Generated.Models.Authentication.Authentication_app CreateFromDiscriminatorValue(IParseNode parseNode)
             {
                 if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-                var mappingValue = parseNode.GetChildNode("")?.GetStringValue();
                 var result = new global::Zapier.Client.Generated.Models.Authentication.Authentication_app();
-                if("Apps".Equals(mappingValue, StringComparison.OrdinalIgnoreCase))
-                {
-                    result.Apps = new global::Zapier.Client.Generated.Models.Apps();
-                }
-                else if(parseNode.GetStringValue() is string stringValue)
+                if(parseNode.GetStringValue() is string stringValue)
                 {
                     result.String = stringValue;
+                }
+                else {
+                    result.Apps = new global::Zapier.Client.Generated.Models.Apps();
                 }
                 return result;
             }
@@ -139,7 +137,7 @@ namespace Zapier.Client.Generated.Models
             {
                 if(Apps != null)
                 {
-                    return Apps.GetFieldDeserializers();
+                    return ParseNodeHelper.MergeDeserializersForIntersectionWrapper(Apps);
                 }
                 return new Dictionary<string, Action<IParseNode>>();
             }
@@ -150,13 +148,12 @@ namespace Zapier.Client.Generated.Models
             public virtual void Serialize(ISerializationWriter writer)
             {
                 if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-                if(Apps != null)
-                {
-                    writer.WriteObjectValue<global::Zapier.Client.Generated.Models.Apps>(null, Apps);
-                }
-                else if(String != null)
+                if(String != null)
                 {
                     writer.WriteStringValue(null, String);
+                }
+                else {
+                    writer.WriteObjectValue<global::Zapier.Client.Generated.Models.Apps>(null, Apps);
                 }
             }
         }

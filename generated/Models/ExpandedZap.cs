@@ -44,10 +44,10 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Steps of the Zap, as objects or as IDs.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<string>? Steps { get; set; }
+        public UntypedNode? Steps { get; set; }
 #nullable restore
 #else
-        public List<string> Steps { get; set; }
+        public UntypedNode Steps { get; set; }
 #endif
         /// <summary>Title of the Zap.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -103,7 +103,7 @@ namespace Zapier.Client.Generated.Models
                 { "is_enabled", n => { IsEnabled = n.GetBoolValue(); } },
                 { "last_successful_run_date", n => { LastSuccessfulRunDate = n.GetStringValue(); } },
                 { "links", n => { Links = n.GetObjectValue<global::Zapier.Client.Generated.Models.ExpandedZap_links>(global::Zapier.Client.Generated.Models.ExpandedZap_links.CreateFromDiscriminatorValue); } },
-                { "steps", n => { Steps = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
+                { "steps", n => { Steps = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
                 { "title", n => { Title = n.GetStringValue(); } },
                 { "type", n => { Type = n.GetStringValue(); } },
                 { "updated_at", n => { UpdatedAt = n.GetStringValue(); } },
@@ -117,7 +117,7 @@ namespace Zapier.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteBoolValue("is_enabled", IsEnabled);
-            writer.WriteCollectionOfPrimitiveValues<string>("steps", Steps);
+            writer.WriteObjectValue<UntypedNode>("steps", Steps);
             writer.WriteStringValue("title", Title);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -18,10 +18,10 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Top-level list of Input Fields, Info Fields and Fieldsets.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::Zapier.Client.Generated.Models.InputFieldsResponse.Inputs>? Data { get; set; }
+        public List<global::Zapier.Client.Generated.Models.RootFieldsetEntry>? Data { get; set; }
 #nullable restore
 #else
-        public List<global::Zapier.Client.Generated.Models.InputFieldsResponse.Inputs> Data { get; set; }
+        public List<global::Zapier.Client.Generated.Models.RootFieldsetEntry> Data { get; set; }
 #endif
         /// <summary>Pagination links.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -64,7 +64,7 @@ namespace Zapier.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "data", n => { Data = n.GetCollectionOfObjectValues<global::Zapier.Client.Generated.Models.InputFieldsResponse.Inputs>(global::Zapier.Client.Generated.Models.InputFieldsResponse.Inputs.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "data", n => { Data = n.GetCollectionOfObjectValues<global::Zapier.Client.Generated.Models.RootFieldsetEntry>(global::Zapier.Client.Generated.Models.RootFieldsetEntry.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "links", n => { Links = n.GetObjectValue<global::Zapier.Client.Generated.Models.Links>(global::Zapier.Client.Generated.Models.Links.CreateFromDiscriminatorValue); } },
                 { "meta", n => { Meta = n.GetObjectValue<global::Zapier.Client.Generated.Models.BaseMeta>(global::Zapier.Client.Generated.Models.BaseMeta.CreateFromDiscriminatorValue); } },
             };
@@ -76,76 +76,10 @@ namespace Zapier.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteCollectionOfObjectValues<global::Zapier.Client.Generated.Models.InputFieldsResponse.Inputs>("data", Data);
+            writer.WriteCollectionOfObjectValues<global::Zapier.Client.Generated.Models.RootFieldsetEntry>("data", Data);
             writer.WriteObjectValue<global::Zapier.Client.Generated.Models.Links>("links", Links);
             writer.WriteObjectValue<global::Zapier.Client.Generated.Models.BaseMeta>("meta", Meta);
             writer.WriteAdditionalData(AdditionalData);
-        }
-        /// <summary>
-        /// Composed type wrapper for classes <see cref="global::Zapier.Client.Generated.Models.Fieldset"/>, <see cref="global::Zapier.Client.Generated.Models.InfoField"/>, <see cref="global::Zapier.Client.Generated.Models.InputField"/>
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-        public partial class Inputs : IComposedTypeWrapper, IParsable
-        {
-            /// <summary>Composed type representation for type <see cref="global::Zapier.Client.Generated.Models.Fieldset"/></summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-            public global::Zapier.Client.Generated.Models.Fieldset? Fieldset { get; set; }
-#nullable restore
-#else
-            public global::Zapier.Client.Generated.Models.Fieldset Fieldset { get; set; }
-#endif
-            /// <summary>Composed type representation for type <see cref="global::Zapier.Client.Generated.Models.InfoField"/></summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-            public global::Zapier.Client.Generated.Models.InfoField? InfoField { get; set; }
-#nullable restore
-#else
-            public global::Zapier.Client.Generated.Models.InfoField InfoField { get; set; }
-#endif
-            /// <summary>Composed type representation for type <see cref="global::Zapier.Client.Generated.Models.InputField"/></summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-            public global::Zapier.Client.Generated.Models.InputField? InputField { get; set; }
-#nullable restore
-#else
-            public global::Zapier.Client.Generated.Models.InputField InputField { get; set; }
-#endif
-            /// <summary>
-            /// Creates a new instance of the appropriate class based on discriminator value
-            /// </summary>
-            /// <returns>A <see cref="global::Zapier.Client.Generated.Models.InputFieldsResponse.Inputs"/></returns>
-            /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-            public static global::Zapier.Client.Generated.Models.InputFieldsResponse.Inputs CreateFromDiscriminatorValue(IParseNode parseNode)
-            {
-                if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-                var result = new global::Zapier.Client.Generated.Models.InputFieldsResponse.Inputs();
-                result.Fieldset = new global::Zapier.Client.Generated.Models.Fieldset();
-                result.InfoField = new global::Zapier.Client.Generated.Models.InfoField();
-                result.InputField = new global::Zapier.Client.Generated.Models.InputField();
-                return result;
-            }
-            /// <summary>
-            /// The deserialization information for the current model
-            /// </summary>
-            /// <returns>A IDictionary&lt;string, Action&lt;IParseNode&gt;&gt;</returns>
-            public virtual IDictionary<string, Action<IParseNode>> GetFieldDeserializers()
-            {
-                if(Fieldset != null || InfoField != null || InputField != null)
-                {
-                    return ParseNodeHelper.MergeDeserializersForIntersectionWrapper(Fieldset, InfoField, InputField);
-                }
-                return new Dictionary<string, Action<IParseNode>>();
-            }
-            /// <summary>
-            /// Serializes information the current object
-            /// </summary>
-            /// <param name="writer">Serialization writer to use to serialize this model</param>
-            public virtual void Serialize(ISerializationWriter writer)
-            {
-                if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-                writer.WriteObjectValue<global::Zapier.Client.Generated.Models.Fieldset>(null, Fieldset, InfoField, InputField);
-            }
         }
     }
 }

@@ -10,7 +10,7 @@ namespace Zapier.SchemaTool;
 /// <remarks>
 /// Supported action fields: <c>target</c> (JSONPath), <c>update</c> (objects merged recursively, scalars and arrays
 /// replaced; on an array target the items are appended), <c>remove: true</c>, and the project extensions
-/// <c>x-correction</c> (name), <c>x-expect</c> (value the target must have) and <c>x-rename-to</c> (renames a
+/// <c>x-correction</c> (name), <c>x-expect</c> (value the target must have; alone, the action only asserts) and <c>x-rename-to</c> (renames a
 /// component schema and rewrites every <c>$ref</c> to it).
 /// </remarks>
 internal static class Corrections
@@ -69,9 +69,9 @@ internal static class Corrections
                 {
                     Update(node, update, name);
                 }
-                else
+                else if (action["x-expect"] is null)
                 {
-                    throw new SchemaToolException($"Correction '{name}': needs one of 'update', 'remove' or 'x-rename-to'.");
+                    throw new SchemaToolException($"Correction '{name}': needs one of 'update', 'remove', 'x-rename-to' or 'x-expect'.");
                 }
             }
 

@@ -22,7 +22,7 @@ namespace Zapier.Client.Generated.V1.Zaps
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ZapsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/zaps{?get_params*,limit*,offset*,params__%7B%7BKEY*}", pathParameters)
+        public ZapsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/zaps{?get_params*,limit*,offset*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,7 +30,7 @@ namespace Zapier.Client.Generated.V1.Zaps
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ZapsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/zaps{?get_params*,limit*,offset*,params__%7B%7BKEY*}", rawUrl)
+        public ZapsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/zaps{?get_params*,limit*,offset*}", rawUrl)
         {
         }
         /// <summary>
@@ -116,16 +116,6 @@ namespace Zapier.Client.Generated.V1.Zaps
             /// <summary>Number of Zaps to skip; 0 starts at the first one.</summary>
             [QueryParameter("offset")]
             public double? Offset { get; set; }
-            /// <summary>Only return Zaps whose step parameter `{{KEY}}` (a key defined by your app) has this value.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-            [QueryParameter("params__%7B%7BKEY")]
-            public string? ParamsKEY { get; set; }
-#nullable restore
-#else
-            [QueryParameter("params__%7B%7BKEY")]
-            public string ParamsKEY { get; set; }
-#endif
         }
     }
 }

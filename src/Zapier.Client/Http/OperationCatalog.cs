@@ -17,10 +17,11 @@ internal static partial class OperationCatalog
             path = path[BaseUrl.Length..];
         }
 
-        var query = path.IndexOf("{?", StringComparison.Ordinal);
+        // Optional query parameters come as {?a*,b*} or {&a*}, required ones as a literal ?name={name}.
+        var query = path.IndexOfAny(['?', '&']);
         if (query >= 0)
         {
-            path = path[..query];
+            path = path[..(query > 0 && path[query - 1] == '{' ? query - 1 : query)];
         }
 
         return Index.ByShape.GetValueOrDefault(method + " " + ShapeOf(path));

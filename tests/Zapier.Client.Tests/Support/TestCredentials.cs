@@ -1,0 +1,17 @@
+namespace Zapier.Client.Tests.Support;
+
+/// <summary>Fake credentials the tests configure and then look for (or for their absence) on the wire.</summary>
+internal static class TestCredentials
+{
+    public const string AccessToken = "test-token-7f3a9c";
+
+    public const string ClientId = "test-client-4b1e";
+
+    public static ZapierClient Client(Uri baseUrl, bool withToken = true, bool withClientId = true) =>
+        new(new ZapierClientOptions
+        {
+            BaseUrl = baseUrl,
+            AccessToken = withToken ? AccessToken : null,
+            ClientId = withClientId ? ClientId : null,
+        });
+}
