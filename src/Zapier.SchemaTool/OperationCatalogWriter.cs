@@ -27,7 +27,8 @@ internal static class OperationCatalogWriter
                 var id = operation["operationId"]?.Value<string>() ?? $"{method} {path.Name}";
                 var security = operation["security"] as JArray ?? rootSecurity ?? [];
                 var alternatives = security.Cast<JObject>()
-                    .Select(requirement => "[" + string.Join(", ", requirement.Properties().Select(p => Literal(p.Name))) + "]");
+                    .Select(requirement => "[" + string.Join(", ", requirement.Properties().Select(p =>
+                        $"new({Literal(p.Name)}, [{string.Join(", ", (p.Value as JArray ?? []).Select(scope => Literal((string)scope!)))}])")) + "]");
                 rows.Add($"        new({Literal(id)}, {Literal(method.ToUpperInvariant())}, {Literal(path.Name)}, [{string.Join(", ", alternatives)}]),");
             }
         }
@@ -45,6 +46,18 @@ internal static class OperationCatalogWriter
         foreach (var row in rows)
         {
             text.AppendLine(row);
+        }
+
+        text.AppendLine("    ];");
+        text.AppendLine();
+        text.AppendLine("    /// <summary>Every OAuth scope the schema's security schemes declare, sorted.</summary>");
+        text.AppendLine("    internal static readonly string[] DeclaredScopes =");
+        text.AppendLine("    [");
+        var scopes = (schema.SelectTokens("$.components.securitySchemes.*.flows.*.scopes") ?? [])
+            .OfType<JObject>().SelectMany(o => o.Properties().Select(p => p.Name)).Distinct().Order(StringComparer.Ordinal);
+        foreach (var scope in scopes)
+        {
+            text.AppendLine($"        {Literal(scope)},");
         }
 
         text.AppendLine("    ];");

@@ -57,7 +57,7 @@ internal sealed class ZapierAuthenticationProvider(
     }
 
     /// <summary>The schemes to satisfy: the first alternative, in schema order, whose credentials are configured.</summary>
-    private IReadOnlyList<string> Choose(OperationEntry? operation)
+    private IEnumerable<string> Choose(OperationEntry? operation)
     {
         if (operation is null)
         {
@@ -72,13 +72,13 @@ internal sealed class ZapierAuthenticationProvider(
 
         foreach (var alternative in operation.SecurityAlternatives)
         {
-            if (alternative.All(IsAvailable))
+            if (alternative.All(r => IsAvailable(r.Scheme)))
             {
-                return alternative;
+                return alternative.Select(r => r.Scheme);
             }
         }
 
-        var needs = string.Join(" or ", operation.SecurityAlternatives.Select(a => string.Join(" and ", a.Select(Describe))));
+        var needs = string.Join(" or ", operation.SecurityAlternatives.Select(a => string.Join(" and ", a.Select(r => Describe(r.Scheme)))));
         throw new ZapierCredentialsException(
             operation.OperationId,
             $"Operation '{operation.OperationId}' ({operation.Method} {operation.PathTemplate}) needs {needs}, which this client was not given.");

@@ -1,0 +1,80 @@
+using System.Reflection;
+using System.Runtime.Serialization;
+using System.Text.Json.Nodes;
+using Microsoft.Kiota.Abstractions.Serialization;
+using Zapier.Client.Generated.Models;
+using Zapier.Client.Tests.Support;
+
+namespace Zapier.Client.Tests;
+
+/// <summary>
+/// Guards against silent model loss: every component of the effective schema must have a generated type that can hold
+/// all of its properties (or all of its enum values). A name collision such as _ActionRunResponse/ActionRunResponse
+/// compiles cleanly and loses every field; this is where it shows.
+/// </summary>
+public sealed class ModelGuardTests
+{
+    private static readonly Type[] GeneratedModels = typeof(ActionRunResponse).Assembly.GetTypes()
+        .Where(t => t.Namespace == typeof(ActionRunResponse).Namespace && !t.IsNested).ToArray();
+
+    public static TheoryData<string> Components()
+    {
+        var data = new TheoryData<string>();
+        foreach (var (name, _) in ApiSchema.Effective.Components)
+        {
+            data.Add(name);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Components))]
+    public void Every_component_has_a_generated_type_that_holds_all_its_properties(string component)
+    {
+        var schema = ApiSchema.Effective.Resolve(ApiSchema.Effective.Components[component])!;
+        if (schema["enum"] is JsonArray values)
+        {
+            var enumType = Assert.Single(GeneratedModels, t => t.IsEnum && Normalize(t.Name) == Normalize(component));
+            var members = enumType.GetFields(BindingFlags.Public | BindingFlags.Static)
+                .Select(f => f.GetCustomAttribute<EnumMemberAttribute>()?.Value ?? f.Name).ToHashSet();
+            Assert.All(values.Select(v => (string)v!), v => Assert.Contains(v, members));
+            return;
+        }
+
+        var declared = KiotaModelJson.DeclaredProperties(schema).Select(p => p.Key).ToList();
+        if (declared.Count == 0)
+        {
+            // Arrays of a referenced type and free-form objects generate no class of their own.
+            Assert.True((string?)schema["type"] == "array" || schema["additionalProperties"] is not null || schema["type"] is JsonArray,
+                $"{component} declares no properties and is not an array or a free-form object");
+            return;
+        }
+
+        var type = Assert.Single(GeneratedModels, t => !t.IsEnum && (Normalize(t.Name) == Normalize(component) || Normalize(t.Name) == Normalize(component) + "OBJECT"));
+        var model = (IParsable)Activator.CreateInstance(type)!;
+        var fields = model.GetFieldDeserializers().Keys.ToHashSet(StringComparer.Ordinal);
+        var missing = declared.Where(p => !fields.Contains(p)).ToList();
+        Assert.True(missing.Count == 0, $"{type.Name} cannot read {component}'s properties: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public void The_seed_example_of_a_retrieved_run_parses_to_typed_values()
+    {
+        var example = ApiSchema.Effective.Root["paths"]!["/v2/action-runs/{id}"]!["get"]!["responses"]!["200"]!
+            ["content"]!["application/json"]!["examples"]!["RetrievingARun"]!["value"]!;
+
+        var parsed = (ActionRunResponse)KiotaJson.Parse(typeof(ActionRunResponse), example.ToJsonString());
+
+        Assert.NotNull(parsed.Data);
+        Assert.Equal(ActionRunResponseStatusEnum.Success, parsed.Data.Status);
+        Assert.Equal(RunTypeEnum.Run, parsed.Data.Type);
+        Assert.NotNull(parsed.Data.Errors);
+        Assert.Empty(parsed.Data.Errors);
+        var result = Assert.Single(parsed.Data.Results!);
+        Assert.Equal(123m, Assert.IsType<decimal>(result.AdditionalData["id"]));
+        Assert.DoesNotContain("status", parsed.Data.AdditionalData.Keys);
+    }
+
+    private static string Normalize(string name) => new string(name.Where(char.IsLetterOrDigit).ToArray()).ToUpperInvariant();
+}
