@@ -1,6 +1,7 @@
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions.Store;
+using Zapier.Client.Generated.Models;
 
 namespace Zapier.Client.Errors;
 
@@ -24,35 +25,48 @@ internal sealed class ErrorTranslatingRequestAdapter(IRequestAdapter inner) : IR
         RequestInformation requestInfo, ParsableFactory<ModelType> factory,
         Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null, CancellationToken cancellationToken = default)
         where ModelType : IParsable =>
-        Translate(requestInfo, () => inner.SendAsync(requestInfo, factory, errorMapping, cancellationToken));
+        Translate(requestInfo, () => inner.SendAsync(requestInfo, factory, WithFallback(errorMapping), cancellationToken));
 
     public Task<IEnumerable<ModelType>?> SendCollectionAsync<ModelType>(
         RequestInformation requestInfo, ParsableFactory<ModelType> factory,
         Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null, CancellationToken cancellationToken = default)
         where ModelType : IParsable =>
-        Translate(requestInfo, () => inner.SendCollectionAsync(requestInfo, factory, errorMapping, cancellationToken));
+        Translate(requestInfo, () => inner.SendCollectionAsync(requestInfo, factory, WithFallback(errorMapping), cancellationToken));
 
     public Task<ModelType?> SendPrimitiveAsync<ModelType>(
         RequestInformation requestInfo, Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null,
         CancellationToken cancellationToken = default) =>
-        Translate(requestInfo, () => inner.SendPrimitiveAsync<ModelType>(requestInfo, errorMapping, cancellationToken));
+        Translate(requestInfo, () => inner.SendPrimitiveAsync<ModelType>(requestInfo, WithFallback(errorMapping), cancellationToken));
 
     public Task<IEnumerable<ModelType>?> SendPrimitiveCollectionAsync<ModelType>(
         RequestInformation requestInfo, Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null,
         CancellationToken cancellationToken = default) =>
-        Translate(requestInfo, () => inner.SendPrimitiveCollectionAsync<ModelType>(requestInfo, errorMapping, cancellationToken));
+        Translate(requestInfo, () => inner.SendPrimitiveCollectionAsync<ModelType>(requestInfo, WithFallback(errorMapping), cancellationToken));
 
     public Task SendNoContentAsync(
         RequestInformation requestInfo, Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null,
         CancellationToken cancellationToken = default) =>
         Translate(requestInfo, async () =>
         {
-            await inner.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
+            await inner.SendNoContentAsync(requestInfo, WithFallback(errorMapping), cancellationToken).ConfigureAwait(false);
             return true;
         });
 
     public Task<T?> ConvertToNativeRequestAsync<T>(RequestInformation requestInfo, CancellationToken cancellationToken = default) =>
         inner.ConvertToNativeRequestAsync<T>(requestInfo, cancellationToken);
+
+    /// <summary>
+    /// Statuses the schema does not document (404, 422, 502, ...) still carry Zapier's JSON error document: read them
+    /// as the generated ErrorResponse too, instead of Kiota's bare ApiException that drops the body.
+    /// </summary>
+    private static Dictionary<string, ParsableFactory<IParsable>> WithFallback(Dictionary<string, ParsableFactory<IParsable>>? mapping)
+    {
+        var result = mapping is null ? new Dictionary<string, ParsableFactory<IParsable>>(StringComparer.OrdinalIgnoreCase)
+            : new Dictionary<string, ParsableFactory<IParsable>>(mapping, StringComparer.OrdinalIgnoreCase);
+        result.TryAdd("4XX", ErrorResponse.CreateFromDiscriminatorValue);
+        result.TryAdd("5XX", ErrorResponse.CreateFromDiscriminatorValue);
+        return result;
+    }
 
     private static async Task<T> Translate<T>(RequestInformation request, Func<Task<T>> send)
     {

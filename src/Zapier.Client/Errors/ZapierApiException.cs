@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Kiota.Abstractions;
 using Zapier.Client.Generated.Models;
 
@@ -10,7 +11,7 @@ namespace Zapier.Client.Errors;
 /// request id, and keeps the generated <see cref="ErrorResponse"/> (or Kiota's <see cref="ApiException"/>) as the
 /// inner exception.
 /// </summary>
-public sealed class ZapierApiException : ZapierException
+public sealed partial class ZapierApiException : ZapierException
 {
     /// <summary>Response headers that carry a request id, in the order they are looked for.</summary>
     public static readonly IReadOnlyList<string> RequestIdHeaders = ["X-Request-Id", "X-Zapier-Request-Id", "Request-Id"];
@@ -71,7 +72,7 @@ public sealed class ZapierApiException : ZapierException
             .Append(" failed with ").Append(inner.ResponseStatusCode);
         if (Enum.IsDefined(typeof(HttpStatusCode), inner.ResponseStatusCode))
         {
-            text.Append(" (").Append((HttpStatusCode)inner.ResponseStatusCode).Append(')');
+            text.Append(" (").Append(SpacedWords().Replace(((HttpStatusCode)inner.ResponseStatusCode).ToString(), " $1")).Append(')');
         }
 
         var errors = (inner as ErrorResponse)?.Errors ?? [];
@@ -80,6 +81,7 @@ public sealed class ZapierApiException : ZapierException
             text.Append(": ").Append(string.Join("; ", errors.Select(Describe)));
         }
 
+        text.Append('.');
         var headers = inner.ResponseHeaders.ToDictionary(
             h => h.Key, h => (IReadOnlyList<string>)h.Value.ToList(), StringComparer.OrdinalIgnoreCase);
         var requestId = RequestIdHeaders
@@ -87,30 +89,27 @@ public sealed class ZapierApiException : ZapierException
             .FirstOrDefault(v => !string.IsNullOrEmpty(v));
         if (requestId is not null)
         {
-            text.Append(". Request id: ").Append(requestId);
+            text.Append(" Request id: ").Append(requestId).Append('.');
         }
 
         return new ZapierApiException(text.ToString(), inner, method, path, headers, requestId);
     }
 
+    /// <summary>"title [code]: detail", leaving out what is missing.</summary>
     private static string Describe(Error error)
     {
-        var parts = new List<string>();
-        if (!string.IsNullOrEmpty(error.Code))
+        var head = string.Join(' ', new[] { error.Title, string.IsNullOrEmpty(error.Code) ? null : "[" + error.Code + "]" }
+            .Where(part => !string.IsNullOrEmpty(part)));
+        var detail = error.Detail?.TrimEnd('.', ' ');
+        return (head.Length, string.IsNullOrEmpty(detail)) switch
         {
-            parts.Add("[" + error.Code + "]");
-        }
-
-        if (!string.IsNullOrEmpty(error.Title))
-        {
-            parts.Add(error.Title);
-        }
-
-        if (!string.IsNullOrEmpty(error.Detail))
-        {
-            parts.Add("- " + error.Detail);
-        }
-
-        return parts.Count == 0 ? "(no details)" : string.Join(' ', parts);
+            (0, true) => "(no details)",
+            (0, false) => detail!,
+            (_, true) => head,
+            _ => head + ": " + detail,
+        };
     }
+
+    [GeneratedRegex("(?<=[a-z])([A-Z])")]
+    private static partial Regex SpacedWords();
 }
