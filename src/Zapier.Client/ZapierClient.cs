@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Kiota.Http.HttpClientLibrary;
+using Zapier.Client.ActionRuns;
 using Zapier.Client.Authentication;
 using Zapier.Client.Errors;
 using Zapier.Client.Generated;
@@ -13,7 +14,9 @@ namespace Zapier.Client;
 /// </summary>
 public class ZapierClient : ZapierGeneratedClient, IDisposable
 {
+    private const int MaxStartAttemptsOn429 = 3;
     private readonly HttpClient? _ownedHttpClient;
+    private readonly ZapierRuntime _runtime;
 
     /// <summary>Creates a client that authenticates with a fixed access token.</summary>
     public ZapierClient(string accessToken, ZapierClientOptions? options = null)
@@ -46,7 +49,68 @@ public class ZapierClient : ZapierGeneratedClient, IDisposable
         : base(setup.Adapter)
     {
         _ownedHttpClient = setup.OwnedHttpClient;
+        _runtime = setup.Adapter.Runtime;
         Options = setup.Options;
+    }
+
+    /// <summary>The scheduler shared by this client's requests and waits (tests and benchmarks drive it).</summary>
+    internal RequestScheduler Scheduler => _runtime.Scheduler;
+
+    /// <summary>
+    /// Starts an action run (<c>POST /v2/action-runs</c>) and returns it, to wait on or keep. The request is never
+    /// repeated after it may have reached Zapier; only a 429 (refused before processing) is tried again, up to 3 times.
+    /// </summary>
+    /// <exception cref="ArgumentException">The request is invalid (e.g. a callback URL that is not public https).</exception>
+    /// <exception cref="ZapierApiException">Zapier refused the run.</exception>
+    public async Task<ActionRun> StartActionRunAsync(ActionRunRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        var body = ActionRunBody.From(request);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var created = await V2.ActionRuns.PostAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var id = created?.Data?.Id;
+                if (string.IsNullOrEmpty(id))
+                {
+                    throw new ZapierProtocolException("Zapier accepted the action run but its answer carried no run id.");
+                }
+
+                return GetActionRun(id);
+            }
+            catch (ZapierApiException e) when (e.StatusCode == 429 && attempt < MaxStartAttemptsOn429)
+            {
+                // Not processed: the shared budget already holds further requests until the server's Retry-After.
+                if (ServerHints.NotBefore(e.Header, _runtime.Time.GetUtcNow()) is null)
+                {
+                    _runtime.Scheduler.HoldUntil(_runtime.Time.GetUtcNow() + TimeSpan.FromSeconds(attempt));
+                }
+            }
+        }
+    }
+
+    /// <summary>Starts an action run and, with <see cref="WaitUntil.Completed"/>, waits for it to end.</summary>
+    public async Task<ActionRun> RunActionAsync(
+        WaitUntil waitUntil, ActionRunRequest request, ActionRunWaitOptions? options = null,
+        IProgress<ActionRunProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var run = await StartActionRunAsync(request, cancellationToken).ConfigureAwait(false);
+        if (waitUntil == WaitUntil.Completed)
+        {
+            await run.WaitForCompletionAsync(options, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        return run;
+    }
+
+    /// <summary>An existing run by its id, to refresh or wait on (no request is made until you do).</summary>
+    /// <exception cref="ArgumentException">The id is empty.</exception>
+    public ActionRun GetActionRun(string id)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        return new ActionRun(id, V2.ActionRuns[id], RequestAdapter, _runtime);
     }
 
     /// <summary>A copy of the options this client was created with.</summary>
@@ -65,6 +129,7 @@ public class ZapierClient : ZapierGeneratedClient, IDisposable
         if (disposing)
         {
             _ownedHttpClient?.Dispose();
+            _runtime.Dispose();
         }
     }
 
@@ -84,7 +149,7 @@ public class ZapierClient : ZapierGeneratedClient, IDisposable
         return copy;
     }
 
-    private sealed record Setup(ErrorTranslatingRequestAdapter Adapter, HttpClient? OwnedHttpClient, ZapierClientOptions Options)
+    private sealed record Setup(ZapierRequestAdapter Adapter, HttpClient? OwnedHttpClient, ZapierClientOptions Options)
     {
         public static Setup Create(ZapierClientOptions source, HttpClient? httpClient)
         {
@@ -110,12 +175,22 @@ public class ZapierClient : ZapierGeneratedClient, IDisposable
                 ?? (fixedToken is null ? null : new Func<CancellationToken, ValueTask<string>>(_ => ValueTask.FromResult(fixedToken)));
             var auth = new ZapierAuthenticationProvider(baseUrl, tokens, options.ClientId);
 
-            var owned = httpClient is null ? HttpPipeline.Create(options.RequestTimeout) : null;
+            if (options.RequestsPerMinute < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(source), options.RequestsPerMinute, "RequestsPerMinute must be at least 1.");
+            }
+
+            ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options.TimeProvider));
+            ArgumentNullException.ThrowIfNull(options.ActionRunWaiting, nameof(options.ActionRunWaiting));
+            options.ActionRunWaiting.Validate();
+            var runtime = new ZapierRuntime(options.TimeProvider, options.RequestsPerMinute, options.ActionRunWaiting);
+
+            var owned = httpClient is null ? HttpPipeline.Create(options.RequestTimeout, runtime.Scheduler) : null;
             var adapter = new HttpClientRequestAdapter(auth, httpClient: httpClient ?? owned)
             {
                 BaseUrl = baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/'),
             };
-            return new Setup(new ErrorTranslatingRequestAdapter(adapter), owned, options);
+            return new Setup(new ZapierRequestAdapter(adapter, runtime), owned, options);
         }
 
         private static Uri ValidateBaseUrl(Uri? baseUrl)

@@ -27,5 +27,18 @@ public sealed class ZapierClientOptions
     /// <summary>Time allowed for one HTTP request, including reading the response; defaults to 100 seconds.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
+    /// <summary>
+    /// Requests per minute this client allows itself, spread evenly; defaults to 60, Zapier's per-IP limit. The
+    /// server's Retry-After and X-RateLimit-* headers can only make it slower. Applies to the client's own pipeline
+    /// (not to a caller-supplied HttpClient, except for action-run polls).
+    /// </summary>
+    public int RequestsPerMinute { get; set; } = 60;
+
+    /// <summary>Default settings of action-run waits; see <see cref="ActionRuns.ActionRunWaitOptions"/>.</summary>
+    public ActionRuns.ActionRunWaitOptions ActionRunWaiting { get; set; } = ActionRuns.ActionRunWaitOptions.Default;
+
+    /// <summary>The clock for every delay the client makes (tests pass a fake one); defaults to the system clock.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     internal ZapierClientOptions Clone() => (ZapierClientOptions)MemberwiseClone();
 }

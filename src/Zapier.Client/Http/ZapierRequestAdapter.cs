@@ -1,16 +1,21 @@
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions.Store;
+using Zapier.Client.Errors;
 using Zapier.Client.Generated.Models;
 
-namespace Zapier.Client.Errors;
+namespace Zapier.Client.Http;
 
 /// <summary>
 /// Wraps Kiota's request adapter so that every API error reaches the caller as a <see cref="ZapierApiException"/>
-/// whose message names the status, Zapier's error code, title and detail, and the request id.
+/// whose message names the status, Zapier's error code, title and detail, and the request id; and carries the
+/// client's <see cref="ZapierRuntime"/> to hand-written extensions of the generated request builders.
 /// </summary>
-internal sealed class ErrorTranslatingRequestAdapter(IRequestAdapter inner) : IRequestAdapter
+internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierRuntime runtime) : IRequestAdapter
 {
+    /// <summary>The client's clock, request scheduler and default settings.</summary>
+    public ZapierRuntime Runtime { get; } = runtime;
+
     public ISerializationWriterFactory SerializationWriterFactory => inner.SerializationWriterFactory;
 
     public string? BaseUrl

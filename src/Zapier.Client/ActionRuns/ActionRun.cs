@@ -1,0 +1,65 @@
+using Microsoft.Kiota.Abstractions;
+using Zapier.Client.Generated.V2.ActionRuns.Item;
+using Zapier.Client.Http;
+
+namespace Zapier.Client.ActionRuns;
+
+/// <summary>
+/// An action run you can hold, refresh, wait on, and resume from its id alone (in another process or on a later day:
+/// Zapier keeps a run's data for 7 days).
+/// </summary>
+public sealed class ActionRun
+{
+    private readonly ActionRunPoller _poller;
+    private readonly ZapierRuntime _runtime;
+
+    internal ActionRun(string id, ActionRunsItemRequestBuilder builder, IRequestAdapter adapter, ZapierRuntime runtime)
+    {
+        Id = id;
+        _runtime = runtime;
+        _poller = new ActionRunPoller(builder, adapter, runtime, id);
+    }
+
+    /// <summary>The run's id.</summary>
+    public string Id { get; }
+
+    /// <summary>The most recent state observed, or null before the first retrieval.</summary>
+    public ActionRunState? LastState { get; private set; }
+
+    /// <summary>True once a retrieval has seen the run end.</summary>
+    public bool HasCompleted => LastState is { HasEnded: true };
+
+    /// <summary>Retrieves the run once and returns what it says now.</summary>
+    public async Task<ActionRunState> UpdateStatusAsync(CancellationToken cancellationToken = default)
+    {
+        LastState = await _poller.PollOnceAsync(slotTaken: false, timeout: null, cancellationToken).ConfigureAwait(false);
+        return LastState;
+    }
+
+    /// <summary>
+    /// Polls until the run's status leaves <c>waiting</c>/<c>queued</c>/<c>running</c> and returns the final state
+    /// (an <c>error</c> run is a result unless <see cref="ActionRunWaitOptions.ThrowOnError"/> is set).
+    /// </summary>
+    /// <param name="options">Polling settings; the client's defaults when null.</param>
+    /// <param name="progress">Told the status, poll count and next delay before each wait.</param>
+    /// <param name="cancellationToken">Stops the wait (not the run) with <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="ActionRunTimeoutException">The deadline passed with the run still in progress.</exception>
+    /// <exception cref="Errors.ZapierApiException">A poll was refused for good (400, 401, 403, 404, 409).</exception>
+    public async Task<ActionRunState> WaitForCompletionAsync(
+        ActionRunWaitOptions? options = null, IProgress<ActionRunProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            LastState = await _poller.WaitAsync(LastState, options ?? _runtime.WaitDefaults, progress, cancellationToken).ConfigureAwait(false);
+            return LastState;
+        }
+        catch (ActionRunTimeoutException e)
+        {
+            LastState = e.LastState ?? LastState;
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => LastState?.ToString() ?? $"action run {Id}";
+}

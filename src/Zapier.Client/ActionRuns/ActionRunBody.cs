@@ -1,0 +1,31 @@
+using Zapier.Client.Generated.Models;
+
+namespace Zapier.Client.ActionRuns;
+
+/// <summary>Turns an <see cref="ActionRunRequest"/> into the generated request body.</summary>
+internal static class ActionRunBody
+{
+    public static RunActionRequest From(ActionRunRequest request)
+    {
+        var inputs = new RunActionRequestData_inputs();
+        foreach (var (key, value) in request.Inputs)
+        {
+            inputs.AdditionalData[key] = value!;
+        }
+
+        var data = new RunActionRequestData
+        {
+            Action = request.Action,
+            Authentication = request.Authentication,
+            Inputs = inputs,
+            CallbackUrl = request.CallbackUrl?.AbsoluteUri,
+        };
+        if (request.Authentication is null)
+        {
+            // Required but nullable: Kiota leaves null properties out, so the explicit null goes in as additional data.
+            data.AdditionalData["authentication"] = null!;
+        }
+
+        return new RunActionRequest { Data = data };
+    }
+}

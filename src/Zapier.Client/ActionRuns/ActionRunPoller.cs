@@ -1,0 +1,153 @@
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
+using Zapier.Client.Errors;
+using Zapier.Client.Generated.V2.ActionRuns.Item;
+using Zapier.Client.Http;
+
+namespace Zapier.Client.ActionRuns;
+
+/// <summary>
+/// Waits on one action run: polls through the client's shared scheduler until the status leaves the in-progress
+/// values, with growing delays, server hints as floors, a deadline with one last poll at it, and transient failures
+/// of single polls ridden out.
+/// </summary>
+internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, IRequestAdapter adapter, ZapierRuntime runtime, string id)
+{
+    private const int MaxPollsWithoutStatus = 3;
+
+    public async Task<ActionRunState> PollOnceAsync(bool slotTaken, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        var request = run.ToGetRequestInformation();
+        var headers = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
+        request.AddRequestOptions(slotTaken ? [headers, new PreacquiredSlotOption()] : [headers]);
+
+        using var timeoutSource = timeout is { } limit ? new CancellationTokenSource(limit, runtime.Time) : null;
+        using var linked = timeoutSource is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        var response = await adapter.SendAsync(request, ObservedRunResponse.CreateFromDiscriminatorValue, null, linked?.Token ?? cancellationToken)
+            .ConfigureAwait(false);
+        return new ActionRunState(id, response, response?.RawStatus, runtime.Time.GetUtcNow());
+    }
+
+    public async Task<ActionRunState> WaitAsync(
+        ActionRunState? known, ActionRunWaitOptions options, IProgress<ActionRunProgress>? progress, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        if (known is { HasEnded: true })
+        {
+            return Finish(known, options);
+        }
+
+        var time = runtime.Time;
+        var scheduler = runtime.Scheduler;
+        var started = time.GetUtcNow();
+        var deadline = started + options.Timeout;
+        var delay = options.InitialDelay;
+        var last = known;
+        var polls = 0;
+        var withoutStatus = 0;
+        DateTimeOffset? lastPoll = null;
+        DateTimeOffset? notBefore = null;
+        Exception? lastError = null;
+
+        while (true)
+        {
+            var now = time.GetUtcNow();
+            var due = now + Jittered(delay, options.Jitter);
+            if (lastPoll is { } previous && due < previous + options.MinimumInterval)
+            {
+                due = previous + options.MinimumInterval;
+            }
+
+            if (notBefore is { } hint && due < hint)
+            {
+                due = hint;
+            }
+
+            var final = due >= deadline;
+            if (final)
+            {
+                due = deadline; // never sleep past the deadline: the last sleep is clipped and one last poll follows
+            }
+
+            progress?.Report(new ActionRunProgress(id, last?.Status?.Value, polls, due - now, now - started));
+            await scheduler.DelayUntilAsync(due, cancellationToken).ConfigureAwait(false);
+            if (!final)
+            {
+                await scheduler.AcquireSlotAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // The last poll happens at the deadline even if the budget or a server hint would push it later.
+                scheduler.TryAcquireSlotNow();
+            }
+
+            polls++;
+            lastPoll = time.GetUtcNow();
+            notBefore = null;
+            try
+            {
+                last = await PollOnceAsync(slotTaken: true, options.PollTimeout, cancellationToken).ConfigureAwait(false);
+                lastError = null;
+            }
+            catch (ZapierApiException e) when (IsTransient(e.StatusCode))
+            {
+                lastError = e;
+                notBefore = ServerHints.NotBefore(e.Header, time.GetUtcNow());
+                if (notBefore is { } until)
+                {
+                    scheduler.HoldUntil(until);
+                }
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or IOException)
+            {
+                lastError = e; // connection reset or refused, or this poll timed out: the next poll may work
+            }
+
+            if (lastError is null)
+            {
+                if (last!.Status is null)
+                {
+                    if (++withoutStatus >= MaxPollsWithoutStatus)
+                    {
+                        throw new ZapierProtocolException(
+                            $"Action run {id} was retrieved {withoutStatus} times in a row without a status; the wait stops rather than guess.");
+                    }
+                }
+                else
+                {
+                    withoutStatus = 0;
+                    if (last.HasEnded)
+                    {
+                        return Finish(last, options);
+                    }
+                }
+
+                notBefore = ThrottledUntil(last);
+            }
+
+            if (final)
+            {
+                throw new ActionRunTimeoutException(id, last, polls, time.GetUtcNow() - started, lastError);
+            }
+
+            delay = TimeSpan.FromTicks((long)Math.Min(delay.Ticks * options.Multiplier, options.MaxDelay.Ticks));
+        }
+    }
+
+    /// <summary>429, 408 and 5xx fail one poll, not the wait; other statuses (400, 401, 403, 404, 409, ...) end it.</summary>
+    internal static bool IsTransient(int status) => status is 408 or 429 || status >= 500;
+
+    private static ActionRunState Finish(ActionRunState state, ActionRunWaitOptions options) =>
+        options.ThrowOnError && state.Status is { IsError: true } ? throw new ActionRunFailedException(state) : state;
+
+    /// <summary>A partner that throttled the action says in its error's delay how many seconds to wait.</summary>
+    private static DateTimeOffset? ThrottledUntil(ActionRunState state)
+    {
+        var seconds = state.Errors.Where(e => e.Code is Generated.Models.CodeEnum.Throttled or Generated.Models.CodeEnum.System_throttled)
+            .Select(e => e.Delay ?? 0).DefaultIfEmpty(0).Max();
+        return seconds > 0 ? state.ObservedAt + TimeSpan.FromSeconds(seconds) : null;
+    }
+
+    private static TimeSpan Jittered(TimeSpan delay, double jitter) =>
+        jitter == 0 ? delay : TimeSpan.FromTicks((long)(delay.Ticks * (1 + (((Random.Shared.NextDouble() * 2) - 1) * jitter))));
+}

@@ -1,0 +1,62 @@
+namespace Zapier.Client.ActionRuns;
+
+/// <summary>What to run: an action, the authentication it uses, its inputs, and optionally where Zapier reports the end.</summary>
+public sealed class ActionRunRequest
+{
+    /// <summary>Creates a request for an action id (fetch a fresh one from <c>GET /v2/actions</c> before each run).</summary>
+    public ActionRunRequest(string action)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(action);
+        Action = action;
+    }
+
+    /// <summary>The action's id.</summary>
+    public string Action { get; }
+
+    /// <summary>The authentication (connection) the action uses, or null when it needs none.</summary>
+    public string? Authentication { get; init; }
+
+    /// <summary>Input values by field key (strings, numbers, booleans, lists or nested dictionaries).</summary>
+    public IDictionary<string, object?> Inputs { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>
+    /// Optional HTTPS URL on a public host that Zapier calls when the run ends (at most 2048 characters). Polling works
+    /// without it.
+    /// </summary>
+    public Uri? CallbackUrl { get; init; }
+
+    internal void Validate()
+    {
+        if (CallbackUrl is null)
+        {
+            return;
+        }
+
+        if (!CallbackUrl.IsAbsoluteUri || CallbackUrl.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArgumentException($"CallbackUrl '{CallbackUrl}' must be an absolute https URL.", nameof(CallbackUrl));
+        }
+
+        if (CallbackUrl.AbsoluteUri.Length > 2048)
+        {
+            throw new ArgumentException($"CallbackUrl is {CallbackUrl.AbsoluteUri.Length} characters long; Zapier accepts at most 2048.", nameof(CallbackUrl));
+        }
+
+        if (CallbackUrl.IsLoopback || (System.Net.IPAddress.TryParse(CallbackUrl.IdnHost, out var ip) && IsPrivate(ip)))
+        {
+            throw new ArgumentException($"CallbackUrl '{CallbackUrl}' must be on a public host; Zapier refuses loopback and private addresses.", nameof(CallbackUrl));
+        }
+    }
+
+    private static bool IsPrivate(System.Net.IPAddress ip)
+    {
+        if (System.Net.IPAddress.IsLoopback(ip) || ip.IsIPv6LinkLocal || ip.IsIPv6SiteLocal || ip.IsIPv6UniqueLocal)
+        {
+            return true;
+        }
+
+        var b = ip.MapToIPv4().GetAddressBytes();
+        return ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+            && (b[0] == 10 || (b[0] == 172 && b[1] is >= 16 and <= 31) || (b[0] == 192 && b[1] == 168) || b[0] == 127);
+    }
+}

@@ -1,0 +1,42 @@
+using Zapier.Client.Generated.Models;
+
+namespace Zapier.Client.ActionRuns;
+
+/// <summary>What one retrieval of an action run observed.</summary>
+public sealed class ActionRunState
+{
+    internal ActionRunState(string id, ActionRunResponse? response, string? rawStatus, DateTimeOffset observedAt)
+    {
+        Id = id;
+        Response = response;
+        Status = string.IsNullOrEmpty(rawStatus) ? null : new ActionRunStatus(rawStatus);
+        ObservedAt = observedAt;
+    }
+
+    /// <summary>The run's id.</summary>
+    public string Id { get; }
+
+    /// <summary>The status as sent, or null when the response carried none (which never counts as finished).</summary>
+    public ActionRunStatus? Status { get; }
+
+    /// <summary>True when the status says the run has ended (success, error or a status this client does not know).</summary>
+    public bool HasEnded => Status is { IsInProgress: false };
+
+    /// <summary>True when the run ended successfully.</summary>
+    public bool Succeeded => Status is { IsSuccess: true };
+
+    /// <summary>The results the action returned (may be empty even on success).</summary>
+    public IReadOnlyList<ActionRunResponseData_results> Results => Response?.Data?.Results ?? [];
+
+    /// <summary>Errors reported for the run: code, title, detail, delay and meta of each.</summary>
+    public IReadOnlyList<ActionRunResponseError> Errors => Response?.Data?.Errors ?? [];
+
+    /// <summary>When this state was observed (by the client's clock).</summary>
+    public DateTimeOffset ObservedAt { get; }
+
+    /// <summary>The generated response model, for anything not surfaced above.</summary>
+    public ActionRunResponse? Response { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"action run {Id}: {Status?.Value ?? "(no status)"}";
+}

@@ -1,0 +1,63 @@
+namespace Zapier.Client.ActionRuns;
+
+/// <summary>
+/// How a wait on an action run polls. Defaults are tuned for Zapier's limit of 60 requests per minute per IP
+/// (see the README): the first poll after 1.3 s, each delay 1.5 times the previous, at most 30 s apart, ±5 % jitter,
+/// never two polls of one run within 1 s, and a 15-minute deadline.
+/// </summary>
+public sealed record ActionRunWaitOptions
+{
+    /// <summary>Delay before the first poll.</summary>
+    public TimeSpan InitialDelay { get; init; } = TimeSpan.FromSeconds(1.3);
+
+    /// <summary>Factor applied to the delay after each poll that found the run in progress.</summary>
+    public double Multiplier { get; init; } = 1.5;
+
+    /// <summary>Upper bound of the delay between two polls (server hints may ask for more).</summary>
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Random spread applied to each delay, as a fraction (0.05 = ±5 %), so many waits do not poll in step.</summary>
+    public double Jitter { get; init; } = 0.05;
+
+    /// <summary>Minimum time between two polls of the same run, whatever the other settings say.</summary>
+    public TimeSpan MinimumInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Total time a wait may take. At the deadline one last poll is made; then the wait gives up.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Time allowed for one poll; a poll that takes longer counts as a transient failure.</summary>
+    public TimeSpan PollTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>When true, a run that ends with status <c>error</c> throws <see cref="ActionRunFailedException"/>.</summary>
+    public bool ThrowOnError { get; init; }
+
+    /// <summary>The defaults.</summary>
+    public static ActionRunWaitOptions Default { get; } = new();
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    public void Validate()
+    {
+        Positive(InitialDelay, nameof(InitialDelay), allowZero: true);
+        Positive(MaxDelay, nameof(MaxDelay), allowZero: false);
+        Positive(MinimumInterval, nameof(MinimumInterval), allowZero: true);
+        Positive(Timeout, nameof(Timeout), allowZero: false);
+        Positive(PollTimeout, nameof(PollTimeout), allowZero: false);
+        if (double.IsNaN(Multiplier) || Multiplier < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Multiplier), Multiplier, "Multiplier must be at least 1.");
+        }
+
+        if (double.IsNaN(Jitter) || Jitter is < 0 or >= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Jitter), Jitter, "Jitter must be at least 0 and below 1.");
+        }
+    }
+
+    private static void Positive(TimeSpan value, string name, bool allowZero)
+    {
+        if (value < TimeSpan.Zero || (!allowZero && value == TimeSpan.Zero) || value > TimeSpan.FromDays(7))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be {(allowZero ? "zero or more" : "positive")} and at most 7 days.");
+        }
+    }
+}

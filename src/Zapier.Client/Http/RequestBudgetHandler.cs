@@ -1,0 +1,33 @@
+using Microsoft.Kiota.Abstractions;
+
+namespace Zapier.Client.Http;
+
+/// <summary>
+/// Puts every request of the client through the shared budget, and tells the scheduler what the server said about
+/// the next one (Retry-After, X-RateLimit-*). Requests whose slot was taken already (polls) carry
+/// <see cref="PreacquiredSlotOption"/>.
+/// </summary>
+internal sealed class RequestBudgetHandler(RequestScheduler scheduler) : DelegatingHandler
+{
+    private static readonly HttpRequestOptionsKey<IRequestOption> Preacquired = new(typeof(PreacquiredSlotOption).FullName!);
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!request.Options.TryGetValue(Preacquired, out _))
+        {
+            await scheduler.AcquireSlotAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var headers = response.Headers.Concat(response.Content.Headers);
+        if (ServerHints.NotBefore(ServerHints.From(headers), scheduler.Time.GetUtcNow()) is { } notBefore)
+        {
+            scheduler.HoldUntil(notBefore);
+        }
+
+        return response;
+    }
+}
+
+/// <summary>Marks a request whose budget slot its sender already took from the scheduler.</summary>
+internal sealed class PreacquiredSlotOption : IRequestOption;

@@ -1,0 +1,336 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using Zapier.Client.ActionRuns;
+using Zapier.Client.Errors;
+using Zapier.Client.Generated.Models;
+using Zapier.Client.Tests.Support;
+
+namespace Zapier.Client.Tests.ActionRuns;
+
+/// <summary>Waiting on action runs, on a fake clock against a WireMock stub: no real sleeps.</summary>
+public sealed class ActionRunWaitTests : IDisposable
+{
+    private static readonly DateTimeOffset Start = new(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Deterministic settings: no jitter, 1 s then doubling up to 8 s, a 2-minute deadline.</summary>
+    private static readonly ActionRunWaitOptions Steady = new()
+    {
+        InitialDelay = TimeSpan.FromSeconds(1), Multiplier = 2, MaxDelay = TimeSpan.FromSeconds(8), Jitter = 0,
+        Timeout = TimeSpan.FromMinutes(2), MinimumInterval = TimeSpan.FromSeconds(1),
+    };
+
+    private readonly FakeTimeProvider _clock = new(Start);
+    private readonly RunStub _stub;
+    private readonly ZapierClient _client;
+
+    public ActionRunWaitTests()
+    {
+        _stub = new RunStub(_clock);
+        _client = FakeTimeDriver.Client(_clock, _stub.BaseUrl);
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _stub.Dispose();
+    }
+
+    [Fact]
+    public async Task Waiting_several_times_then_success_returns_the_results_with_growing_delays()
+    {
+        // A WireMock scenario: waiting, waiting, waiting, then success.
+        var states = new[] { "waiting", "waiting", "waiting", "success" };
+        for (var i = 0; i < states.Length; i++)
+        {
+            var results = states[i] == "success" ? new JsonArray(new JsonObject { ["id"] = 123 }) : new JsonArray();
+            var mapping = _stub.Server.Given(Request.Create().UsingGet().WithPath("/v2/action-runs/run-1")).InScenario("run-1");
+            mapping = i == 0 ? mapping : mapping.WhenStateIs("poll" + i);
+            mapping.WillSetStateTo("poll" + (i + 1))
+                .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                    .WithBody(Answer.Run(states[i], results: results).Body!.ToJsonString()));
+        }
+
+        var progress = new List<ActionRunProgress>();
+        var state = await Wait("run-1", Steady, new SyncProgress(progress));
+
+        Assert.True(state.Succeeded);
+        Assert.Equal(ActionRunStatus.Success, state.Status);
+        Assert.Equal(123m, Assert.Single(state.Results).AdditionalData["id"]);
+        Assert.Equal(4, _stub.Server.LogEntries.Count());
+        Assert.Equal([0, 1, 2, 3], progress.Select(p => p.Polls));
+        Assert.Equal([1, 2, 4, 8], progress.Select(p => p.NextDelay.TotalSeconds));
+        Assert.Equal([null, "waiting", "waiting", "waiting"], progress.Select(p => p.Status));
+    }
+
+    [Fact]
+    public async Task An_error_run_is_a_result_and_a_throttled_delay_is_a_floor_for_the_next_poll()
+    {
+        var throttled = new JsonArray(new JsonObject { ["code"] = "throttled", ["title"] = "Slow down", ["detail"] = "Partner limit", ["delay"] = 20, ["meta"] = null });
+        var failed = new JsonArray(new JsonObject { ["code"] = "partner", ["title"] = "Bad input", ["detail"] = "No such channel", ["meta"] = new JsonObject { ["channel"] = "x" } });
+        _stub.Script("run-2", Answer.Run("waiting", errors: throttled), Answer.Run("error", errors: failed));
+
+        var state = await Wait("run-2", Steady);
+
+        Assert.Equal(ActionRunStatus.Error, state.Status);
+        var error = Assert.Single(state.Errors);
+        Assert.Equal((CodeEnum.Partner, "Bad input", "No such channel"), (error.Code!.Value, error.Title, error.Detail));
+        var times = _stub.PollTimes("run-2");
+        Assert.True(times[1] - times[0] >= TimeSpan.FromSeconds(20), $"second poll came {times[1] - times[0]} after the first");
+    }
+
+    [Fact]
+    public async Task Throw_on_error_turns_an_error_run_into_an_exception_that_keeps_it()
+    {
+        _stub.Script("run-3", Answer.Run("error", errors: new JsonArray(new JsonObject { ["code"] = "user", ["title"] = "Denied", ["detail"] = "No access" })));
+
+        var error = await Assert.ThrowsAsync<ActionRunFailedException>(() => Wait("run-3", Steady with { ThrowOnError = true }));
+
+        Assert.Equal("run-3", error.State.Id);
+        Assert.Contains("Denied [User]: No access", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Queued_and_running_keep_the_wait_going_and_an_unknown_status_ends_it_visibly()
+    {
+        _stub.Script("run-4", Answer.Run("queued"), Answer.Run("running"), Answer.Run("cancelled"));
+
+        var state = await Wait("run-4", Steady);
+
+        Assert.Equal("cancelled", state.Status!.Value.Value);
+        Assert.False(state.Status.Value.IsKnown);
+        Assert.True(state.HasEnded);
+        Assert.Null(state.Response!.Data!.Status); // the generated enum cannot hold it; the raw string above does
+        Assert.Equal(3, _stub.PollTimes("run-4").Count);
+    }
+
+    [Fact]
+    public async Task A_missing_status_never_counts_as_done_and_stops_the_wait_after_three_polls()
+    {
+        _stub.Script("run-5", Answer.Run(null));
+
+        var error = await Assert.ThrowsAsync<ZapierProtocolException>(() => Wait("run-5", Steady));
+
+        Assert.Contains("without a status", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, _stub.PollTimes("run-5").Count);
+    }
+
+    [Fact]
+    public async Task A_429_with_retry_after_seconds_delays_the_next_poll()
+    {
+        _stub.Script("run-6", Answer.Error(429, ("Retry-After", "30")), Answer.Run("success"));
+
+        var state = await Wait("run-6", Steady);
+
+        Assert.True(state.Succeeded);
+        var times = _stub.PollTimes("run-6");
+        Assert.Equal(TimeSpan.FromSeconds(30), times[1] - times[0]);
+    }
+
+    [Fact]
+    public async Task A_429_with_an_http_date_delays_the_next_poll_until_that_date()
+    {
+        var until = Start.AddSeconds(45);
+        _stub.Script("run-7", Answer.Error(429, ("Retry-After", until.ToString("r"))), Answer.Run("success"));
+
+        await Wait("run-7", Steady);
+
+        Assert.Equal(until, _stub.PollTimes("run-7")[1]);
+    }
+
+    [Fact]
+    public async Task Exhausted_rate_limit_headers_hold_the_next_poll_until_the_reset()
+    {
+        var reset = Start.AddSeconds(50);
+        _stub.Script("run-8", Answer.Error(503, ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", reset.ToUnixTimeSeconds().ToString())), Answer.Run("success"));
+
+        var state = await Wait("run-8", Steady);
+
+        Assert.True(state.Succeeded);
+        Assert.True(_stub.PollTimes("run-8")[1] >= reset);
+    }
+
+    [Fact]
+    public async Task Transient_failures_of_single_polls_do_not_end_the_wait()
+    {
+        _stub.Script("run-9", Answer.Error(503), Answer.Error(504), Answer.ConnectionReset, Answer.Error(500), Answer.Run("waiting"), Answer.Run("success"));
+
+        var state = await Wait("run-9", Steady);
+
+        Assert.True(state.Succeeded);
+        Assert.Equal(6, _stub.PollTimes("run-9").Count);
+    }
+
+    [Theory]
+    [InlineData(400)]
+    [InlineData(401)]
+    [InlineData(403)]
+    [InlineData(404)]
+    [InlineData(409)]
+    public async Task A_refused_poll_ends_the_wait_at_once_with_the_typed_error(int status)
+    {
+        _stub.Script("run-10", Answer.Run("waiting"), Answer.Error(status));
+
+        var error = await Assert.ThrowsAsync<ZapierApiException>(() => Wait("run-10", Steady));
+
+        Assert.Equal(status, error.StatusCode);
+        Assert.Equal("e" + status, Assert.Single(error.Errors).Code);
+        Assert.Equal(2, _stub.PollTimes("run-10").Count);
+    }
+
+    [Fact]
+    public async Task A_huge_retry_after_is_clipped_by_the_deadline_and_one_last_poll_happens_there()
+    {
+        _stub.Script("run-11", Answer.Error(429, ("Retry-After", "100000")), Answer.Run("waiting"));
+        var options = Steady with { Timeout = TimeSpan.FromSeconds(90) };
+
+        var error = await Assert.ThrowsAsync<ActionRunTimeoutException>(() => Wait("run-11", options));
+
+        var times = _stub.PollTimes("run-11");
+        Assert.Equal(2, error.Polls);
+        Assert.Equal([Start.AddSeconds(1), Start.AddSeconds(90)], times);
+        Assert.Equal("waiting", error.LastState!.Status!.Value.Value);
+        Assert.Equal("run-11", error.Id);
+    }
+
+    [Fact]
+    public async Task The_deadline_ends_a_run_that_never_finishes_with_a_final_poll_at_the_deadline()
+    {
+        _stub.Script("run-12", Answer.Run("waiting"));
+        var options = Steady with { Timeout = TimeSpan.FromSeconds(40) };
+
+        var error = await Assert.ThrowsAsync<ActionRunTimeoutException>(() => Wait("run-12", options));
+
+        var times = _stub.PollTimes("run-12");
+        Assert.Equal(Start.AddSeconds(40), times[^1]);
+        Assert.Equal([1, 3, 7, 15, 23, 31, 39, 40], times.Select(t => (t - Start).TotalSeconds));
+        Assert.Equal(times.Count, error.Polls);
+        Assert.Contains("can be waited on again by its id", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cancelling_during_a_sleep_ends_the_wait_at_once()
+    {
+        _stub.Script("run-13", Answer.Run("waiting"));
+        using var cancel = new CancellationTokenSource();
+        var wait = _client.GetActionRun("run-13").WaitForCompletionAsync(Steady, cancellationToken: cancel.Token);
+        await WaitUntilParked();
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
+        Assert.Empty(_stub.PollTimes("run-13"));
+    }
+
+    [Fact]
+    public async Task Cancelling_during_a_request_ends_the_wait_promptly()
+    {
+        using var arrived = new SemaphoreSlim(0);
+        using var release = new ManualResetEventSlim();
+        _stub.Script("run-14", _ =>
+        {
+            arrived.Release();
+            release.Wait(TimeSpan.FromSeconds(10));
+            return Answer.Run("waiting");
+        });
+        using var cancel = new CancellationTokenSource();
+        var wait = _client.GetActionRun("run-14").WaitForCompletionAsync(Steady, cancellationToken: cancel.Token);
+        var drive = FakeTimeDriver.DriveAsync(_clock, _client, [wait]);
+
+        await arrived.WaitAsync(TimeSpan.FromSeconds(10));
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
+        release.Set();
+        await drive;
+    }
+
+    [Fact]
+    public async Task A_poll_that_times_out_is_retried_on_the_next_poll()
+    {
+        using var arrived = new SemaphoreSlim(0);
+        using var release = new ManualResetEventSlim();
+        _stub.Script("run-15", i =>
+        {
+            if (i == 0)
+            {
+                arrived.Release();
+                release.Wait(TimeSpan.FromSeconds(10));
+            }
+
+            return Answer.Run("success");
+        });
+        var options = Steady with { PollTimeout = TimeSpan.FromSeconds(5) };
+        var wait = _client.GetActionRun("run-15").WaitForCompletionAsync(options);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+
+        await arrived.WaitAsync(TimeSpan.FromSeconds(10));
+        _clock.Advance(TimeSpan.FromSeconds(5)); // the first poll's own timeout passes on the fake clock
+        var state = await FakeTimeDriver.DriveAsync(_clock, _client, wait);
+        release.Set();
+
+        Assert.True(state.Succeeded);
+        Assert.Equal(2, _stub.PollTimes("run-15").Count);
+    }
+
+    [Fact]
+    public async Task A_run_is_rehydrated_from_its_id_alone_by_another_client()
+    {
+        _stub.Script("run-16", Answer.Run("waiting"), Answer.Run("success"));
+        using var later = FakeTimeDriver.Client(_clock, _stub.BaseUrl);
+
+        var run = later.GetActionRun("run-16");
+        Assert.Null(run.LastState);
+        var first = await run.UpdateStatusAsync();
+        var final = await FakeTimeDriver.DriveAsync(_clock, later, run.WaitForCompletionAsync(Steady));
+
+        Assert.Equal(ActionRunStatus.Waiting, first.Status);
+        Assert.True(final.Succeeded);
+        Assert.True(run.HasCompleted);
+        Assert.Same(final, run.LastState);
+    }
+
+    [Fact]
+    public async Task The_generated_request_builder_can_wait_on_an_existing_id()
+    {
+        _stub.Script("run-17", Answer.Run("running"), Answer.Run("success"));
+
+        var state = await FakeTimeDriver.DriveAsync(_clock, _client, _client.V2.ActionRuns["run-17"].WaitForCompletionAsync(Steady));
+
+        Assert.True(state.Succeeded);
+    }
+
+    [Fact]
+    public void Out_of_range_settings_are_refused_by_name()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => (ActionRunWaitOptions.Default with { Multiplier = 0.5 }).Validate());
+        Assert.Equal("Multiplier", error.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => (ActionRunWaitOptions.Default with { Timeout = TimeSpan.Zero }).Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => (ActionRunWaitOptions.Default with { Jitter = 1 }).Validate());
+        Assert.Throws<ArgumentException>(() => _client.GetActionRun(" "));
+    }
+
+    private Task<ActionRunState> Wait(string id, ActionRunWaitOptions options, IProgress<ActionRunProgress>? progress = null) =>
+        FakeTimeDriver.DriveAsync(_clock, _client, _client.GetActionRun(id).WaitForCompletionAsync(options, progress));
+
+    private async Task WaitUntilParked()
+    {
+        while (_client.Scheduler.Queued == 0)
+        {
+            await _client.Scheduler.WhenChangedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    /// <summary>Records reports synchronously, in order (Progress&lt;T&gt; would post them to the thread pool).</summary>
+    private sealed class SyncProgress(List<ActionRunProgress> reports) : IProgress<ActionRunProgress>
+    {
+        public void Report(ActionRunProgress value)
+        {
+            lock (reports)
+            {
+                reports.Add(value);
+            }
+        }
+    }
+}

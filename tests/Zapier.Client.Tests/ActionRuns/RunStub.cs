@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using WireMock;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Settings;
+using WireMock.Types;
+using WireMock.Util;
+
+namespace Zapier.Client.Tests.ActionRuns;
+
+/// <summary>One scripted answer of the stub to a retrieval of a run.</summary>
+internal sealed record Answer(int Status, JsonNode? Body, IReadOnlyDictionary<string, string>? Headers = null, bool Reset = false)
+{
+    public static Answer Run(string? status, JsonArray? errors = null, JsonArray? results = null)
+    {
+        var data = new JsonObject { ["type"] = "run", ["errors"] = errors ?? [], ["results"] = results ?? [] };
+        if (status is not null)
+        {
+            data["status"] = status;
+        }
+
+        return new Answer(200, new JsonObject { ["data"] = data });
+    }
+
+    public static Answer Error(int status, params (string Name, string Value)[] headers) =>
+        new(status, new JsonObject { ["errors"] = new JsonArray(new JsonObject { ["status"] = status, ["code"] = "e" + status, ["title"] = "T", ["detail"] = "D" }) },
+            headers.ToDictionary(h => h.Name, h => h.Value));
+
+    public static Answer ConnectionReset => new(0, null, Reset: true);
+}
+
+/// <summary>
+/// A WireMock stub of GET /v2/action-runs/{id} that answers each run's polls from a script (the last answer repeats)
+/// and records, per poll, the fake clock's time, so tests can check the delays the waiter chose.
+/// </summary>
+internal sealed class RunStub : IDisposable
+{
+    private readonly FakeTimeProvider _clock;
+    private readonly ConcurrentDictionary<string, int> _counts = new();
+
+    public RunStub(FakeTimeProvider clock)
+    {
+        _clock = clock;
+        Server = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"], StartAdminInterface = false });
+    }
+
+    public WireMockServer Server { get; }
+
+    public Uri BaseUrl => new(Server.Urls[0]);
+
+    public ConcurrentQueue<(string Id, DateTimeOffset At)> Polls { get; } = new();
+
+    public IReadOnlyList<DateTimeOffset> PollTimes(string id) => Polls.Where(p => p.Id == id).Select(p => p.At).ToList();
+
+    public void Script(string id, params Answer[] answers) => Script(id, i => answers[Math.Min(i, answers.Length - 1)]);
+
+    public void Script(string id, Func<int, Answer> answer)
+    {
+        Server.Given(Request.Create().UsingGet().WithPath("/v2/action-runs/" + id)).RespondWith(Response.Create().WithCallback(request =>
+        {
+            var index = _counts.AddOrUpdate(id, 0, (_, n) => n + 1);
+            Polls.Enqueue((id, _clock.GetUtcNow()));
+            return Build(answer(index));
+        }));
+    }
+
+    public void Dispose() => Server.Stop();
+
+    internal static ResponseMessage Build(Answer answer)
+    {
+        var message = new ResponseMessage { StatusCode = answer.Status, Headers = new Dictionary<string, WireMockList<string>>() };
+        if (answer.Reset)
+        {
+            message.FaultType = FaultType.EMPTY_RESPONSE;
+            message.StatusCode = 200;
+            return message;
+        }
+
+        message.Headers["Content-Type"] = new WireMockList<string>("application/json");
+        foreach (var (name, value) in answer.Headers ?? new Dictionary<string, string>())
+        {
+            message.Headers[name] = new WireMockList<string>(value);
+        }
+
+        if (answer.Body is not null)
+        {
+            message.BodyData = new BodyData { BodyAsString = answer.Body.ToJsonString(), DetectedBodyType = BodyType.String };
+        }
+
+        return message;
+    }
+}

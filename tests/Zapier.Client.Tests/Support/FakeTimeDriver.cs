@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Time.Testing;
+using Zapier.Client.Http;
+
+namespace Zapier.Client.Tests.Support;
+
+/// <summary>
+/// Runs waits on fake time: whenever every pending wait is parked in the client's scheduler (nothing in flight), it
+/// moves the clock to the scheduler's next wake-up. No real sleeps; a bounded number of steps.
+/// </summary>
+internal static class FakeTimeDriver
+{
+    public static async Task<T> DriveAsync<T>(FakeTimeProvider clock, ZapierClient client, Task<T> wait, int maxSteps = 10_000)
+    {
+        await DriveAsync(clock, client, [wait], maxSteps);
+        return await wait;
+    }
+
+    public static async Task DriveAsync(FakeTimeProvider clock, ZapierClient client, IReadOnlyCollection<Task> waits, int maxSteps = 100_000)
+    {
+        var scheduler = client.Scheduler;
+        for (var step = 0; step < maxSteps; step++)
+        {
+            var pending = waits.Count(w => !w.IsCompleted);
+            if (pending == 0)
+            {
+                return;
+            }
+
+            var changed = scheduler.WhenChangedAsync();
+            if (scheduler.Queued >= pending && scheduler.NextWake is { } wake)
+            {
+                if (wake > clock.GetUtcNow())
+                {
+                    clock.SetUtcNow(wake);
+                }
+                else
+                {
+                    clock.Advance(TimeSpan.Zero); // fire timers that are due now
+                }
+
+                continue;
+            }
+
+            // Something is in flight (an HTTP request or a continuation): wait for the scheduler or a wait to move.
+            await Task.WhenAny(Task.WhenAny(waits.Where(w => !w.IsCompleted)), changed, Task.Delay(TimeSpan.FromSeconds(30)));
+        }
+
+        throw new InvalidOperationException($"Waits still pending after {maxSteps} steps of the fake clock.");
+    }
+
+    /// <summary>A client on the fake clock against a stub, with the test's access token.</summary>
+    public static ZapierClient Client(FakeTimeProvider clock, Uri baseUrl, int requestsPerMinute = 60) =>
+        new(new ZapierClientOptions
+        {
+            BaseUrl = baseUrl,
+            AccessToken = TestCredentials.AccessToken,
+            TimeProvider = clock,
+            RequestsPerMinute = requestsPerMinute,
+        });
+}
