@@ -4,7 +4,7 @@ using Zapier.SchemaTool;
 
 // Usage: Zapier.SchemaTool --repo-root DIR [--force] [--allow-name-collisions] [--skip-generation]
 //   1. applies openapi/corrections.overlay.yaml to openapi/partner-api.yaml -> obj/openapi/partner-api.effective.json
-//   2. refuses schema names that Kiota would fold into one class (unless --allow-name-collisions)
+//   2. refuses $refs that point at nothing, and schema names that Kiota would fold into one class (unless --allow-name-collisions)
 //   3. writes the operation catalog (C#) used by the client's auth layer
 //   4. regenerates generated/ with the pinned Kiota only when kiota-lock.json no longer matches inputs or outputs
 try
@@ -15,6 +15,17 @@ try
     var schema = YamlJson.Load(Path.Combine(root, ToolOptions.SchemaPath));
     var overlay = YamlJson.Load(Path.Combine(root, ToolOptions.CorrectionsPath));
     var applied = Corrections.Apply(schema, overlay, ToolOptions.CorrectionsPath);
+
+    var dangling = ((JContainer)schema).Descendants().OfType<JProperty>()
+        .Where(p => p.Name == "$ref" && p.Value.Type == JTokenType.String)
+        .Select(p => (string)p.Value!)
+        .Where(r => !r.StartsWith("#/", StringComparison.Ordinal)
+            || schema.SelectToken("$" + string.Concat(r[2..].Split('/').Select(s => "['" + s.Replace("~1", "/").Replace("~0", "~") + "']"))) is null)
+        .Distinct().ToList();
+    if (dangling.Count > 0)
+    {
+        throw new SchemaToolException("After corrections these $refs point at nothing: " + string.Join(", ", dangling) + ".");
+    }
 
     var collisions = NameCollisions.Find(schema);
     if (collisions.Count > 0 && !options.AllowNameCollisions)

@@ -48,7 +48,6 @@ public sealed class CorrectionTests(StubServerFixture stub) : IClassFixture<Stub
         ["union-action-app"] = nameof(An_expanded_app_object_and_an_app_id_are_both_kept),
         ["union-authentication-app"] = nameof(An_expanded_app_object_and_an_app_id_are_both_kept),
         ["fieldset-fields-one-type"] = nameof(Input_fields_keep_every_field_of_every_entry_kind),
-        ["fieldset-fields-array"] = nameof(Input_fields_keep_every_field_of_every_entry_kind),
         ["root-fieldset-one-entry-type"] = nameof(Input_fields_keep_every_field_of_every_entry_kind),
         ["expanded-zap-steps-untyped"] = nameof(Zap_steps_keep_expanded_objects_and_ids),
     };
