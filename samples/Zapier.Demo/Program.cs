@@ -9,13 +9,8 @@
 using Microsoft.Kiota.Abstractions.Serialization;
 using Zapier.Client;
 using Zapier.Client.Errors;
-using Zapier.Client.Generated.Models;
+using Zapier.Client.ActionRuns;
 using Zapier.Demo;
-
-// Placeholder polling: a fixed delay between retrievals. A waiting helper with backoff is being added to
-// Zapier.Client; this loop is to be replaced by it.
-var placeholderPollDelay = TimeSpan.FromMilliseconds(500);
-const int PlaceholderMaxPolls = 120;
 
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -69,60 +64,37 @@ using (client)
     {
         Console.WriteLine($"Running action {actionId} against {client.Options.BaseUrl}");
 
-        var inputs = new RunActionRequestData_inputs();
-        inputs.AdditionalData["email"] = "user@example.com"; // the Action's input fields; adjust for your Action
-        var data = new RunActionRequestData { Action = actionId, Authentication = authenticationId, Inputs = inputs };
-        if (authenticationId is null)
+        var request = new ActionRunRequest(actionId!)
         {
-            // "authentication" is required but nullable; Kiota leaves out null strings, so send the null explicitly.
-            data.AdditionalData["authentication"] = null!;
-        }
+            Authentication = authenticationId,
+            Inputs = new Dictionary<string, object?> { ["email"] = "user@example.com" }, // the Action's input fields
+        };
+        var run = await client.StartActionRunAsync(request, ct);
+        Console.WriteLine($"Created action run {run.Id}; waiting for it to finish");
 
-        var created = await client.V2.ActionRuns.PostAsync(new RunActionRequest { Data = data }, cancellationToken: ct);
-        var runId = created?.Data?.Id;
-        if (string.IsNullOrEmpty(runId))
-        {
-            Console.Error.WriteLine("The API accepted the action run but returned no run id.");
-            return 1;
-        }
+        // Progress arrives before each wait between polls: status so far, polls made, and the next delay.
+        var progress = new Progress<ActionRunProgress>(p =>
+            Console.WriteLine($"  poll {p.Polls}: {p.Status ?? "(not polled yet)"}; next poll in {p.NextDelay.TotalSeconds:0.0} s"));
+        var state = await run.WaitForCompletionAsync(progress: progress, cancellationToken: ct);
 
-        Console.WriteLine($"Created action run {runId}");
-
-        ActionRunResponseData? run = null;
-        for (var poll = 1; poll <= PlaceholderMaxPolls; poll++)
-        {
-            var response = await client.V2.ActionRuns[runId].GetAsync(cancellationToken: ct);
-            run = response?.Data;
-            Console.WriteLine($"Poll {poll}: status {Describe(run?.Status)}");
-            if (run?.Status != ActionRunResponseStatusEnum.Waiting)
-            {
-                break;
-            }
-
-            await Task.Delay(placeholderPollDelay, ct);
-        }
-
-        var status = run?.Status;
-        Console.WriteLine($"Outcome: {Describe(status)}");
-        if (status == ActionRunResponseStatusEnum.Waiting)
-        {
-            Console.Error.WriteLine($"The run was still waiting after {PlaceholderMaxPolls} polls; giving up.");
-            return 1;
-        }
-
-        var results = run?.Results ?? [];
-        Console.WriteLine($"Results ({results.Count}):");
-        foreach (var result in results)
+        Console.WriteLine($"Outcome: {state.Status}");
+        Console.WriteLine($"Results ({state.Results.Count}):");
+        foreach (var result in state.Results)
         {
             Console.WriteLine("  " + await KiotaJsonSerializer.SerializeAsStringAsync(result, serializeOnlyChangedValues: false, ct));
         }
 
-        foreach (var error in run?.Errors ?? [])
+        foreach (var error in state.Errors)
         {
-            Console.Error.WriteLine($"  error: {error.Title} {error.Detail}".TrimEnd());
+            Console.Error.WriteLine($"  error: {error.Title} [{error.Code}] {error.Detail}".TrimEnd());
         }
 
-        return status == ActionRunResponseStatusEnum.Success ? 0 : 1;
+        return state.Succeeded ? 0 : 1;
+    }
+    catch (ActionRunTimeoutException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 1;
     }
     catch (ZapierException e)
     {
@@ -140,11 +112,3 @@ using (client)
         return 130;
     }
 }
-
-static string Describe(ActionRunResponseStatusEnum? status) => status switch
-{
-    ActionRunResponseStatusEnum.Waiting => "waiting",
-    ActionRunResponseStatusEnum.Success => "success",
-    ActionRunResponseStatusEnum.Error => "error",
-    _ => "unknown",
-};
