@@ -42,7 +42,7 @@ public sealed class ActionRunConcurrencyTests
                     return RunStub.Build(Answer.Run(polls[id] >= 3 ? "success" : "waiting", results: new JsonArray(new JsonObject { ["run"] = id })));
                 }
             }));
-        using var client = FakeTimeDriver.Client(clock, stub.BaseUrl, requestsPerMinute: 60);
+        using var client = TestCredentials.FakeTimeClient(clock, stub.BaseUrl, requestsPerMinute: 60);
         var options = ActionRunWaitOptions.Default with { Timeout = TimeSpan.FromHours(1) };
 
         var waits = Enumerable.Range(0, 200).Select(i => client.GetActionRun($"run-{i}").WaitForCompletionAsync(options)).ToList();

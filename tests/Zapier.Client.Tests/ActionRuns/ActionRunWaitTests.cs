@@ -28,7 +28,7 @@ public sealed class ActionRunWaitTests : IDisposable
     public ActionRunWaitTests()
     {
         _stub = new RunStub(_clock);
-        _client = FakeTimeDriver.Client(_clock, _stub.BaseUrl);
+        _client = TestCredentials.FakeTimeClient(_clock, _stub.BaseUrl);
     }
 
     public void Dispose()
@@ -278,7 +278,7 @@ public sealed class ActionRunWaitTests : IDisposable
     public async Task A_run_is_rehydrated_from_its_id_alone_by_another_client()
     {
         _stub.Script("run-16", Answer.Run("waiting"), Answer.Run("success"));
-        using var later = FakeTimeDriver.Client(_clock, _stub.BaseUrl);
+        using var later = TestCredentials.FakeTimeClient(_clock, _stub.BaseUrl);
 
         var run = later.GetActionRun("run-16");
         Assert.Null(run.LastState);

@@ -18,7 +18,7 @@ public sealed class StartActionRunTests : IDisposable
     public StartActionRunTests()
     {
         _stub = new RunStub(_clock);
-        _client = FakeTimeDriver.Client(_clock, _stub.BaseUrl);
+        _client = TestCredentials.FakeTimeClient(_clock, _stub.BaseUrl);
     }
 
     public void Dispose()

@@ -47,14 +47,4 @@ internal static class FakeTimeDriver
 
         throw new InvalidOperationException($"Waits still pending after {maxSteps} steps of the fake clock.");
     }
-
-    /// <summary>A client on the fake clock against a stub, with the test's access token.</summary>
-    public static ZapierClient Client(FakeTimeProvider clock, Uri baseUrl, int requestsPerMinute = 60) =>
-        new(new ZapierClientOptions
-        {
-            BaseUrl = baseUrl,
-            AccessToken = TestCredentials.AccessToken,
-            TimeProvider = clock,
-            RequestsPerMinute = requestsPerMinute,
-        });
 }

@@ -14,4 +14,14 @@ internal static class TestCredentials
             AccessToken = withToken ? AccessToken : null,
             ClientId = withClientId ? ClientId : null,
         });
+
+    /// <summary>A client on a fake clock against a stub, with the test's access token.</summary>
+    public static ZapierClient FakeTimeClient(TimeProvider clock, Uri baseUrl, int requestsPerMinute = 60) =>
+        new(new ZapierClientOptions
+        {
+            BaseUrl = baseUrl,
+            AccessToken = AccessToken,
+            TimeProvider = clock,
+            RequestsPerMinute = requestsPerMinute,
+        });
 }
