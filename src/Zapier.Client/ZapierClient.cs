@@ -14,7 +14,6 @@ namespace Zapier.Client;
 /// </summary>
 public class ZapierClient : ZapierGeneratedClient, IDisposable
 {
-    private const int MaxStartAttemptsOn429 = 3;
     private readonly HttpClient? _ownedHttpClient;
     private readonly ZapierRuntime _runtime;
 
@@ -58,7 +57,8 @@ public class ZapierClient : ZapierGeneratedClient, IDisposable
 
     /// <summary>
     /// Starts an action run (<c>POST /v2/action-runs</c>) and returns it, to wait on or keep. The request is never
-    /// repeated after it may have reached Zapier; only a 429 (refused before processing) is tried again, up to 3 times.
+    /// repeated after it may have reached Zapier; only a 429 (refused before processing) or a refused connection is
+    /// tried again (see <see cref="ZapierRetryOptions"/>).
     /// </summary>
     /// <exception cref="ArgumentException">The request is invalid (e.g. a callback URL that is not public https).</exception>
     /// <exception cref="ZapierApiException">Zapier refused the run.</exception>
@@ -67,28 +67,11 @@ public class ZapierClient : ZapierGeneratedClient, IDisposable
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
         var body = ActionRunBody.From(request);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var created = await V2.ActionRuns.PostAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
-                var id = created?.Data?.Id;
-                if (string.IsNullOrEmpty(id))
-                {
-                    throw new ZapierProtocolException("Zapier accepted the action run but its answer carried no run id.");
-                }
-
-                return GetActionRun(id);
-            }
-            catch (ZapierApiException e) when (e.StatusCode == 429 && attempt < MaxStartAttemptsOn429)
-            {
-                // Not processed: the shared budget already holds further requests until the server's Retry-After.
-                if (ServerHints.NotBefore(e.Header, _runtime.Time.GetUtcNow()) is null)
-                {
-                    _runtime.Scheduler.HoldUntil(_runtime.Time.GetUtcNow() + TimeSpan.FromSeconds(attempt));
-                }
-            }
-        }
+        var created = await V2.ActionRuns.PostAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var id = created?.Data?.Id;
+        return string.IsNullOrEmpty(id)
+            ? throw new ZapierProtocolException("Zapier accepted the action run but its answer carried no run id.")
+            : GetActionRun(id);
     }
 
     /// <summary>Starts an action run and, with <see cref="WaitUntil.Completed"/>, waits for it to end.</summary>
@@ -185,8 +168,12 @@ public class ZapierClient : ZapierGeneratedClient, IDisposable
             options.ActionRunWaiting.Validate();
             var runtime = new ZapierRuntime(options.TimeProvider, options.RequestsPerMinute, options.ActionRunWaiting);
 
-            var owned = httpClient is null ? HttpPipeline.Create(options.RequestTimeout, runtime.Scheduler) : null;
-            var adapter = new HttpClientRequestAdapter(auth, httpClient: httpClient ?? owned)
+            ArgumentNullException.ThrowIfNull(options.Retry, nameof(options.Retry));
+            options.Retry.Validate();
+            ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxResponseBytes, 1024, nameof(options.MaxResponseBytes));
+            var logger = (options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("Zapier.Client");
+            var owned = httpClient is null ? HttpPipeline.Create(options, runtime.Scheduler, logger) : null;
+            var adapter = new HttpClientRequestAdapter(auth, new Serialization.ZapierParseNodeFactory(), httpClient: httpClient ?? owned)
             {
                 BaseUrl = baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/'),
             };

@@ -24,7 +24,7 @@ public sealed class ZapierClientOptions
     /// </summary>
     public string? ClientId { get; set; }
 
-    /// <summary>Time allowed for one HTTP request, including reading the response; defaults to 100 seconds.</summary>
+    /// <summary>Time allowed for one call, all retries included; defaults to 100 seconds.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
     /// <summary>
@@ -39,6 +39,15 @@ public sealed class ZapierClientOptions
 
     /// <summary>The clock for every delay the client makes (tests pass a fake one); defaults to the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>How requests are retried; see <see cref="ZapierRetryOptions"/>. A request can override it.</summary>
+    public ZapierRetryOptions Retry { get; set; } = ZapierRetryOptions.Default;
+
+    /// <summary>Largest response body the client reads, 16 MB by default; a larger one fails with a clear error.</summary>
+    public long MaxResponseBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Where the client logs retries and waits (never credentials, query strings or bodies); none by default.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
 
     internal ZapierClientOptions Clone() => (ZapierClientOptions)MemberwiseClone();
 }

@@ -40,12 +40,3 @@ public sealed class ActionRunFailedException : ZapierException
     /// <summary>The run as it ended, with its errors.</summary>
     public ActionRunState State { get; }
 }
-
-/// <summary>The API answered in a way that breaks its contract (for example, run after run without a status).</summary>
-public sealed class ZapierProtocolException : ZapierException
-{
-    internal ZapierProtocolException(string message)
-        : base(message)
-    {
-    }
-}

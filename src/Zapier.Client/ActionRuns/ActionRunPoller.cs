@@ -15,11 +15,14 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, IRequest
 {
     private const int MaxPollsWithoutStatus = 3;
 
+    // The wait owns the delays between its polls; the HTTP layer must not add retries (and sleeps) of its own.
+    private static readonly ZapierRetryOptions NoRetries = new() { MaxRetries = 0 };
+
     public async Task<ActionRunState> PollOnceAsync(bool slotTaken, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var request = run.ToGetRequestInformation();
         var headers = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
-        request.AddRequestOptions(slotTaken ? [headers, new PreacquiredSlotOption()] : [headers]);
+        request.AddRequestOptions(slotTaken ? [headers, new PreacquiredSlotOption(), NoRetries] : [headers]);
 
         using var timeoutSource = timeout is { } limit ? new CancellationTokenSource(limit, runtime.Time) : null;
         using var linked = timeoutSource is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);

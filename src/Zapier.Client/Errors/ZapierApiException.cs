@@ -17,7 +17,8 @@ public sealed partial class ZapierApiException : ZapierException
     public static readonly IReadOnlyList<string> RequestIdHeaders = ["X-Request-Id", "X-Zapier-Request-Id", "Request-Id"];
 
     private ZapierApiException(
-        string message, ApiException inner, string method, string path, IReadOnlyDictionary<string, IReadOnlyList<string>> headers, string? requestId)
+        string message, ApiException inner, string method, string path, IReadOnlyDictionary<string, IReadOnlyList<string>> headers,
+        string? requestId, string? bodySnippet, DateTimeOffset now)
         : base(message, inner)
     {
         StatusCode = inner.ResponseStatusCode;
@@ -27,7 +28,31 @@ public sealed partial class ZapierApiException : ZapierException
         ErrorResponse = inner as ErrorResponse;
         Errors = ErrorResponse?.Errors ?? [];
         RequestId = requestId;
+        BodySnippet = bodySnippet;
+        if (Http.ServerHints.RetryAfter(Header("Retry-After"), now) is { } retryAt)
+        {
+            RetryAfter = retryAt > now ? retryAt - now : TimeSpan.Zero;
+        }
+
+        RateLimitLimit = Number(Header("X-RateLimit-Limit"));
+        RateLimitRemaining = Number(Header("X-RateLimit-Remaining"));
+        RateLimitReset = Number(Header("X-RateLimit-Reset")) is { } reset and > 0 and < 253402300799 ? DateTimeOffset.FromUnixTimeSeconds(reset) : null;
     }
+
+    /// <summary>How long the server asked to wait (Retry-After, seconds or an HTTP date), if it did.</summary>
+    public TimeSpan? RetryAfter { get; }
+
+    /// <summary>X-RateLimit-Limit, if sent.</summary>
+    public long? RateLimitLimit { get; }
+
+    /// <summary>X-RateLimit-Remaining, if sent.</summary>
+    public long? RateLimitRemaining { get; }
+
+    /// <summary>X-RateLimit-Reset as a time, if sent.</summary>
+    public DateTimeOffset? RateLimitReset { get; }
+
+    /// <summary>The start of a body that was not Zapier's JSON error document (e.g. a gateway's HTML page).</summary>
+    public string? BodySnippet { get; }
 
     /// <summary>The HTTP status code of the response.</summary>
     public int StatusCode { get; }
@@ -54,19 +79,10 @@ public sealed partial class ZapierApiException : ZapierException
     public string? Header(string name) =>
         Headers.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
 
-    internal static ZapierApiException From(ApiException inner, RequestInformation request)
+    internal static ZapierApiException From(ApiException inner, RequestInformation request, DateTimeOffset now, string? bodySnippet = null)
     {
         var method = request.HttpMethod.ToString();
-        string path;
-        try
-        {
-            path = request.URI.AbsolutePath;
-        }
-        catch (Exception e) when (e is InvalidOperationException or UriFormatException or ArgumentException)
-        {
-            path = request.UrlTemplate ?? "?";
-        }
-
+        var path = PathOf(request);
         var text = new StringBuilder()
             .Append("Zapier API request ").Append(method).Append(' ').Append(path)
             .Append(" failed with ").Append(inner.ResponseStatusCode);
@@ -82,6 +98,10 @@ public sealed partial class ZapierApiException : ZapierException
         }
 
         text.Append('.');
+        if (errors.Count == 0 && !string.IsNullOrEmpty(bodySnippet))
+        {
+            text.Append(" The body starts: ").Append(bodySnippet);
+        }
         var headers = inner.ResponseHeaders.ToDictionary(
             h => h.Key, h => (IReadOnlyList<string>)h.Value.ToList(), StringComparer.OrdinalIgnoreCase);
         var requestId = RequestIdHeaders
@@ -92,8 +112,24 @@ public sealed partial class ZapierApiException : ZapierException
             text.Append(" Request id: ").Append(requestId).Append('.');
         }
 
-        return new ZapierApiException(text.ToString(), inner, method, path, headers, requestId);
+        return new ZapierApiException(text.ToString(), inner, method, path, headers, requestId, bodySnippet, now);
     }
+
+    /// <summary>The path a request went to (never the query, which may carry a client id).</summary>
+    internal static string PathOf(RequestInformation request)
+    {
+        try
+        {
+            return request.URI.AbsolutePath;
+        }
+        catch (Exception e) when (e is InvalidOperationException or UriFormatException or ArgumentException)
+        {
+            return request.UrlTemplate ?? "?";
+        }
+    }
+
+    private static long? Number(string? value) =>
+        long.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
 
     /// <summary>"title [code]: detail", leaving out what is missing.</summary>
     private static string Describe(Error error)

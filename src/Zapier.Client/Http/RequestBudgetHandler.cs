@@ -3,7 +3,8 @@ using Microsoft.Kiota.Abstractions;
 namespace Zapier.Client.Http;
 
 /// <summary>
-/// Puts every request of the client through the shared budget, and tells the scheduler what the server said about
+/// Puts every attempt of every request of the client through the shared scheduler (a retry first waits out its
+/// backoff there) and budget, and tells the scheduler what the server said about
 /// the next one (Retry-After, X-RateLimit-*). Requests whose slot was taken already (polls) carry
 /// <see cref="PreacquiredSlotOption"/>.
 /// </summary>
@@ -13,6 +14,11 @@ internal sealed class RequestBudgetHandler(RequestScheduler scheduler) : Delegat
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (request.Options.TryGetValue(ResiliencePipelines.NotBefore, out var retryAt))
+        {
+            await scheduler.DelayUntilAsync(retryAt, cancellationToken).ConfigureAwait(false); // a retry's backoff
+        }
+
         if (!request.Options.TryGetValue(Preacquired, out _))
         {
             await scheduler.AcquireSlotAsync(cancellationToken).ConfigureAwait(false);

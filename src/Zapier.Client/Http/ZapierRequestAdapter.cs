@@ -2,7 +2,9 @@ using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions.Store;
 using Zapier.Client.Errors;
+using Polly.Timeout;
 using Zapier.Client.Generated.Models;
+using Zapier.Client.Serialization;
 
 namespace Zapier.Client.Http;
 
@@ -73,15 +75,48 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierRuntime 
         return result;
     }
 
-    private static async Task<T> Translate<T>(RequestInformation request, Func<Task<T>> send)
+    private async Task<T> Translate<T>(RequestInformation request, Func<Task<T>> send)
     {
+        var capture = new ResponseCapture();
+        request.AddRequestOptions([capture]);
+        var method = request.HttpMethod.ToString();
         try
         {
             return await send().ConfigureAwait(false);
         }
         catch (ApiException e)
         {
-            throw ZapierApiException.From(e, request);
+            throw ZapierApiException.From(e, request, Runtime.Time.GetUtcNow(), capture.Snippet);
+        }
+        catch (ZapierProtocolException e) when (capture.Status >= 400)
+        {
+            // An error status whose body could not be read as JSON: still the API's answer, with its status.
+            var unreadable = new ApiException(e.Message, e) { ResponseStatusCode = capture.Status.Value, ResponseHeaders = capture.Headers };
+            throw ZapierApiException.From(unreadable, request, Runtime.Time.GetUtcNow(), e.BodySnippet ?? capture.Snippet);
+        }
+        catch (ZapierException)
+        {
+            throw;
+        }
+        catch (AttemptTimedOutException e)
+        {
+            throw new ZapierTimeoutException(method, ZapierApiException.PathOf(request), perAttempt: true, e.Limit, e);
+        }
+        catch (TimeoutRejectedException e)
+        {
+            throw new ZapierTimeoutException(method, ZapierApiException.PathOf(request), perAttempt: false, e.Timeout, e);
+        }
+        catch (OperationCanceledException e) when (e.InnerException is TimeoutException)
+        {
+            throw new ZapierTimeoutException(method, ZapierApiException.PathOf(request), perAttempt: false, limit: null, e); // HttpClient.Timeout
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            throw new ZapierNetworkException(method, ZapierApiException.PathOf(request), e);
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("redirect", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ZapierProtocolException($"{method} {ZapierApiException.PathOf(request)} was redirected too many times ({e.Message}).", inner: e);
         }
     }
 }

@@ -7,12 +7,14 @@ internal static class TestCredentials
 
     public const string ClientId = "test-client-4b1e";
 
+    /// <summary>A client on the real clock with retries off: each test sees exactly the stub's one answer.</summary>
     public static ZapierClient Client(Uri baseUrl, bool withToken = true, bool withClientId = true) =>
         new(new ZapierClientOptions
         {
             BaseUrl = baseUrl,
             AccessToken = withToken ? AccessToken : null,
             ClientId = withClientId ? ClientId : null,
+            Retry = ZapierRetryOptions.Default with { MaxRetries = 0 },
         });
 
     /// <summary>A client on a fake clock against a stub, with the test's access token.</summary>

@@ -1,0 +1,224 @@
+using System.Text.Json;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Serialization;
+using Microsoft.Kiota.Serialization.Json;
+
+namespace Zapier.Client.Serialization;
+
+/// <summary>
+/// Reads JSON into generated models without losing what the models cannot hold. Kiota's reader turns an enum value it
+/// does not know into null and throws on a value of the wrong JSON type; this reader keeps both as they came, in the
+/// model's <see cref="IAdditionalDataHolder.AdditionalData"/> under the property's JSON name, and leaves the typed
+/// property null. Everything else is Kiota's reading.
+/// </summary>
+internal sealed class ForwardCompatibleJsonParseNode(JsonElement element) : IParseNode
+{
+    private readonly JsonParseNode _kiota = new(element);
+
+    /// <summary>True when this node held a value its typed property could not take (kept raw by the parent).</summary>
+    public bool Rejected { get; private set; }
+
+    public Action<IParsable>? OnBeforeAssignFieldValues { get; set; }
+
+    public Action<IParsable>? OnAfterAssignFieldValues { get; set; }
+
+    public string? GetStringValue() => Read(JsonValueKind.String, _kiota.GetStringValue);
+
+    public bool? GetBoolValue() => element.ValueKind is JsonValueKind.True or JsonValueKind.False ? element.GetBoolean() : Reject<bool?>();
+
+    public byte? GetByteValue() => Read(JsonValueKind.Number, _kiota.GetByteValue);
+
+    public sbyte? GetSbyteValue() => Read(JsonValueKind.Number, _kiota.GetSbyteValue);
+
+    public int? GetIntValue() => Read(JsonValueKind.Number, _kiota.GetIntValue);
+
+    public float? GetFloatValue() => Read(JsonValueKind.Number, _kiota.GetFloatValue);
+
+    public long? GetLongValue() => Read(JsonValueKind.Number, _kiota.GetLongValue);
+
+    public double? GetDoubleValue() => Read(JsonValueKind.Number, _kiota.GetDoubleValue);
+
+    public decimal? GetDecimalValue() => Read(JsonValueKind.Number, _kiota.GetDecimalValue);
+
+    public Guid? GetGuidValue() => Read(JsonValueKind.String, _kiota.GetGuidValue);
+
+    public DateTimeOffset? GetDateTimeOffsetValue() => Read(JsonValueKind.String, _kiota.GetDateTimeOffsetValue);
+
+    public TimeSpan? GetTimeSpanValue() => Read(JsonValueKind.String, _kiota.GetTimeSpanValue);
+
+    public Date? GetDateValue() => Read(JsonValueKind.String, _kiota.GetDateValue);
+
+    public Time? GetTimeValue() => Read(JsonValueKind.String, _kiota.GetTimeValue);
+
+    public byte[]? GetByteArrayValue() => Read(JsonValueKind.String, _kiota.GetByteArrayValue);
+
+    public T? GetEnumValue<T>()
+        where T : struct, Enum
+    {
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            return Reject<T?>();
+        }
+
+        var value = _kiota.GetEnumValue<T>();
+        if (value is null && !string.IsNullOrEmpty(element.GetString()))
+        {
+            Rejected = true; // a value this client does not know: kept raw by the parent
+        }
+
+        return value;
+    }
+
+    public IEnumerable<T?> GetCollectionOfEnumValues<T>()
+        where T : struct, Enum
+    {
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            return Reject<IEnumerable<T?>>() ?? [];
+        }
+
+        var values = element.EnumerateArray().Select(item => Child(item).GetEnumValue<T>()).ToList();
+        if (values.Any(v => v is null))
+        {
+            Rejected = true; // the typed list shows null where the raw list (kept by the parent) has the value
+        }
+
+        return values;
+    }
+
+    public IEnumerable<T> GetCollectionOfPrimitiveValues<T>()
+    {
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            return Reject<IEnumerable<T>>() ?? [];
+        }
+
+        try
+        {
+            return _kiota.GetCollectionOfPrimitiveValues<T>().ToList();
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidCastException or NullReferenceException)
+        {
+            return Reject<IEnumerable<T>>() ?? [];
+        }
+    }
+
+    public IEnumerable<T> GetCollectionOfObjectValues<T>(ParsableFactory<T> factory)
+        where T : IParsable
+    {
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            return Reject<IEnumerable<T>>() ?? [];
+        }
+
+        return element.EnumerateArray().Select(item => Child(item).GetObjectValue(factory)).ToList();
+    }
+
+    public T GetObjectValue<T>(ParsableFactory<T> factory)
+        where T : IParsable
+    {
+        if (typeof(T) == typeof(UntypedNode))
+        {
+            return _kiota.GetObjectValue(factory);
+        }
+
+        var rejectedBefore = Rejected;
+        var item = factory(this);
+        if (item is IComposedTypeWrapper)
+        {
+            Rejected = rejectedBefore; // a union's factory probes the value as a string first; that is not a rejection
+        }
+
+        OnBeforeAssignFieldValues?.Invoke(item);
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            Assign(item);
+        }
+        else if (item is not IComposedTypeWrapper && element.ValueKind != JsonValueKind.Null)
+        {
+            Rejected = true; // an object was expected; the parent keeps the raw value
+        }
+
+        OnAfterAssignFieldValues?.Invoke(item);
+        return item;
+    }
+
+    public IParseNode? GetChildNode(string identifier) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(identifier, out var child) ? Child(child) : null;
+
+    private void Assign(IParsable item)
+    {
+        IDictionary<string, object>? additional = null;
+        if (item is IAdditionalDataHolder holder)
+        {
+            additional = holder.AdditionalData ??= new Dictionary<string, object>();
+        }
+
+        var fields = item.GetFieldDeserializers();
+        foreach (var property in element.EnumerateObject())
+        {
+            if (fields.TryGetValue(property.Name, out var read))
+            {
+                if (property.Value.ValueKind == JsonValueKind.Null)
+                {
+                    continue; // null is the typed property's default already
+                }
+
+                var child = Child(property.Value);
+                read(child);
+                if (child.Rejected && additional is not null)
+                {
+                    additional[property.Name] = Raw(property.Value)!;
+                }
+            }
+            else if (additional is not null)
+            {
+                additional[property.Name] = Raw(property.Value)!; // duplicate keys: the last one wins, as for typed fields
+            }
+        }
+    }
+
+    private ForwardCompatibleJsonParseNode Child(JsonElement value) => new(value)
+    {
+        OnBeforeAssignFieldValues = OnBeforeAssignFieldValues,
+        OnAfterAssignFieldValues = OnAfterAssignFieldValues,
+    };
+
+    private T? Read<T>(JsonValueKind expected, Func<T?> read)
+    {
+        if (element.ValueKind != expected)
+        {
+            return Reject<T?>();
+        }
+
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException)
+        {
+            return Reject<T?>(); // e.g. a number too large for int, or a malformed date
+        }
+    }
+
+    private T? Reject<T>()
+    {
+        if (element.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined))
+        {
+            Rejected = true;
+        }
+
+        return default;
+    }
+
+    /// <summary>A value as Kiota keeps additional data: strings as strings, anything else as an untyped node.</summary>
+    private static object? Raw(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        JsonValueKind.Number when value.TryGetDecimal(out var number) => number,
+        _ => new JsonParseNode(value).GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue),
+    };
+}

@@ -1,0 +1,109 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Kiota.Abstractions;
+using Zapier.Client.Errors;
+
+namespace Zapier.Client.Serialization;
+
+/// <summary>
+/// Makes every response body safe to read: caps its size, gives a body without a content type the JSON type (Kiota
+/// would otherwise return nothing), and replaces a non-JSON error body (an HTML gateway page) by its quoted start, so
+/// the caller gets a typed error with the status instead of a parser failure.
+/// </summary>
+internal sealed class ResponseCaptureHandler(long maxResponseBytes) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var capture = request.Options.TryGetValue(ResponseCapture.Key, out var option) ? option as ResponseCapture : null;
+        capture?.Record(response);
+
+        if (response.Content.Headers.ContentLength is { } length && length > maxResponseBytes)
+        {
+            response.Dispose();
+            throw new ZapierProtocolException(
+                $"The response body is {length / (1024 * 1024.0):0.#} MB, over the {maxResponseBytes / (1024 * 1024.0):0.#} MB limit (ZapierClientOptions.MaxResponseBytes); it was not read.");
+        }
+
+        var contentType = response.Content.Headers.ContentType;
+        if (!response.IsSuccessStatusCode && contentType is not null && !ZapierParseNodeFactory.IsJson(contentType.MediaType))
+        {
+            var snippet = await ReadSnippetAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            if (capture is not null)
+            {
+                capture.Snippet = snippet;
+            }
+
+            response.Content.Dispose();
+            response.Content = new ByteArrayContent([]);
+            return response;
+        }
+
+        var capped = new CappedContent(response.Content, maxResponseBytes);
+        if (contentType is null && response.Content.Headers.ContentLength != 0)
+        {
+            capped.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        response.Content = capped;
+        return response;
+    }
+
+    private static async Task<string> ReadSnippetAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = new byte[ZapierParseNodeFactory.SnippetLength * 4];
+        var read = 0;
+        int n;
+        while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            read += n;
+        }
+
+        return ZapierParseNodeFactory.Snippet(Encoding.UTF8.GetString(buffer, 0, read));
+    }
+
+    /// <summary>The original content behind a <see cref="CappedStream"/>, with the original headers.</summary>
+    private sealed class CappedContent : HttpContent
+    {
+        private readonly HttpContent _inner;
+        private readonly long _limit;
+
+        public CappedContent(HttpContent inner, long limit)
+        {
+            _inner = inner;
+            _limit = limit;
+            foreach (var (name, values) in inner.Headers)
+            {
+                Headers.TryAddWithoutValidation(name, values);
+            }
+        }
+
+        protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
+            new CappedStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _limit);
+
+        protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await using var source = await CreateContentReadStreamAsync(CancellationToken.None).ConfigureAwait(false);
+            await source.CopyToAsync(stream).ConfigureAwait(false);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _inner.Headers.ContentLength ?? -1;
+            return length >= 0;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}

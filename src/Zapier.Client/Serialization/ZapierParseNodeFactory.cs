@@ -1,0 +1,70 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Kiota.Abstractions.Serialization;
+using Zapier.Client.Errors;
+
+namespace Zapier.Client.Serialization;
+
+/// <summary>
+/// Turns response bodies into parse nodes: JSON (application/json, text/json, any +json type) with the
+/// forward-compatible reader; anything else, or JSON that does not parse, is a <see cref="ZapierProtocolException"/>
+/// quoting the start of the body, instead of Kiota's InvalidOperationException or a bare JsonException.
+/// </summary>
+internal sealed class ZapierParseNodeFactory : IParseNodeFactory
+{
+    /// <summary>How much of an unreadable body a message quotes.</summary>
+    public const int SnippetLength = 512;
+
+    public string ValidContentType => "application/json";
+
+    public static bool IsJson(string? contentType)
+    {
+        var mediaType = contentType?.Split(';')[0].Trim();
+        return string.IsNullOrEmpty(mediaType)
+            || mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("text/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    public async Task<IParseNode> GetRootParseNodeAsync(string contentType, Stream content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        if (!IsJson(contentType))
+        {
+            throw new ZapierProtocolException(
+                $"The response has content type '{contentType}', not JSON.", await SnippetAsync(content, cancellationToken).ConfigureAwait(false));
+        }
+
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(content, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new ForwardCompatibleJsonParseNode(document.RootElement.Clone());
+        }
+        catch (JsonException e)
+        {
+            throw new ZapierProtocolException(
+                $"The response is not valid JSON ({e.Message.Split('.')[0]}, line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).",
+                (content as CappedStream)?.Prefix, e);
+        }
+    }
+
+    private static async Task<string> SnippetAsync(Stream content, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[SnippetLength * 4];
+        var read = 0;
+        int n;
+        while (read < buffer.Length && (n = await content.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            read += n;
+        }
+
+        return Snippet(Encoding.UTF8.GetString(buffer, 0, read));
+    }
+
+    /// <summary>The start of a body, on one line, at most <see cref="SnippetLength"/> characters.</summary>
+    public static string Snippet(string text)
+    {
+        var flat = string.Join(' ', text.Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+        return flat.Length <= SnippetLength ? flat : flat[..SnippetLength] + "…";
+    }
+}
