@@ -12,7 +12,7 @@ namespace Zapier.Client;
 /// The entry point to Zapier's Partner API. Navigate to an operation through the generated request builders
 /// (<c>client.V2.ActionRuns["id"].GetAsync()</c>); API errors surface as <see cref="ZapierApiException"/>.
 /// </summary>
-public class ZapierClient : ZapierGeneratedClient, IDisposable
+public partial class ZapierClient : ZapierGeneratedClient, IDisposable
 {
     private readonly HttpClient? _ownedHttpClient;
     private readonly ZapierRuntime _runtime;
@@ -166,12 +166,12 @@ public class ZapierClient : ZapierGeneratedClient, IDisposable
             ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options.TimeProvider));
             ArgumentNullException.ThrowIfNull(options.ActionRunWaiting, nameof(options.ActionRunWaiting));
             options.ActionRunWaiting.Validate();
-            var runtime = new ZapierRuntime(options.TimeProvider, options.RequestsPerMinute, options.ActionRunWaiting);
 
             ArgumentNullException.ThrowIfNull(options.Retry, nameof(options.Retry));
             options.Retry.Validate();
             ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxResponseBytes, 1024, nameof(options.MaxResponseBytes));
             var logger = (options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("Zapier.Client");
+            var runtime = new ZapierRuntime(options.TimeProvider, options.RequestsPerMinute, options.ActionRunWaiting, logger);
             var owned = httpClient is null ? HttpPipeline.Create(options, runtime.Scheduler, logger) : null;
             var adapter = new HttpClientRequestAdapter(auth, new Serialization.ZapierParseNodeFactory(), httpClient: httpClient ?? owned)
             {

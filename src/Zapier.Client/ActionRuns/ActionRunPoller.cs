@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 using Zapier.Client.Errors;
@@ -73,6 +74,9 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, IRequest
             }
 
             progress?.Report(new ActionRunProgress(id, last?.Status?.Value, polls, due - now, now - started));
+            runtime.Logger.LogDebug(
+                "Action run {RunId}: {Status} after {Polls} polls; next poll in {Delay}{Final}",
+                id, last?.Status?.Value ?? lastError?.GetType().Name ?? "not polled", polls, due - now, final ? " (last, at the deadline)" : string.Empty);
             await scheduler.DelayUntilAsync(due, cancellationToken).ConfigureAwait(false);
             if (!final)
             {

@@ -1,8 +1,8 @@
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions.Store;
-using Zapier.Client.Errors;
 using Polly.Timeout;
+using Zapier.Client.Errors;
 using Zapier.Client.Generated.Models;
 using Zapier.Client.Serialization;
 
@@ -32,7 +32,8 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierRuntime 
         RequestInformation requestInfo, ParsableFactory<ModelType> factory,
         Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null, CancellationToken cancellationToken = default)
         where ModelType : IParsable =>
-        Translate(requestInfo, () => inner.SendAsync(requestInfo, factory, WithFallback(errorMapping), cancellationToken));
+        Translate(requestInfo, async () => await RefuseErrorDocumentAsync(
+            await inner.SendAsync(requestInfo, factory, WithFallback(errorMapping), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false));
 
     public Task<IEnumerable<ModelType>?> SendCollectionAsync<ModelType>(
         RequestInformation requestInfo, ParsableFactory<ModelType> factory,
@@ -63,6 +64,56 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierRuntime 
         inner.ConvertToNativeRequestAsync<T>(requestInfo, cancellationToken);
 
     /// <summary>
+    /// A success status whose body is Zapier's error document (top-level errors[] where the model expects none) is not
+    /// a success: without this the caller would get a model with every field missing.
+    /// </summary>
+    private static async Task<T> RefuseErrorDocumentAsync<T>(T model)
+    {
+        if (model is IAdditionalDataHolder holder && holder.AdditionalData.TryGetValue("errors", out var errors)
+            && model is IParsable parsable && !parsable.GetFieldDeserializers().ContainsKey("errors"))
+        {
+            var text = errors is UntypedNode node ? await KiotaJsonSerializer.SerializeAsStringAsync(node).ConfigureAwait(false) : errors?.ToString();
+            throw new ZapierProtocolException(
+                "The response has a success status but carries an error document instead of the expected data.",
+                Serialization.ZapierParseNodeFactory.Snippet(text ?? string.Empty));
+        }
+
+        return model;
+    }
+
+    /// <summary>
+    /// Path parameters always travel as one percent-encoded segment (Kiota encodes '/', '?', '#', '%' and the rest);
+    /// what encoding cannot make safe is refused here: an empty value (the request would reach the collection instead
+    /// of the item) and "." or ".." (which URL normalisation would turn into a different path).
+    /// </summary>
+    private static void ValidatePathParameters(RequestInformation request)
+    {
+        if (request.PathParameters.ContainsKey("request-raw-url"))
+        {
+            return;
+        }
+
+        foreach (var (name, value) in request.PathParameters)
+        {
+            if (name == "baseurl" || value is not string text)
+            {
+                continue;
+            }
+
+            var parameter = Uri.UnescapeDataString(name);
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                throw new ArgumentException($"The path parameter '{parameter}' must not be empty.", parameter);
+            }
+
+            if (text is "." or "..")
+            {
+                throw new ArgumentException($"The path parameter '{parameter}' must not be '{text}'.", parameter);
+            }
+        }
+    }
+
+    /// <summary>
     /// Statuses the schema does not document (404, 422, 502, ...) still carry Zapier's JSON error document: read them
     /// as the generated ErrorResponse too, instead of Kiota's bare ApiException that drops the body.
     /// </summary>
@@ -77,6 +128,7 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierRuntime 
 
     private async Task<T> Translate<T>(RequestInformation request, Func<Task<T>> send)
     {
+        ValidatePathParameters(request);
         var capture = new ResponseCapture();
         request.AddRequestOptions([capture]);
         var method = request.HttpMethod.ToString();
