@@ -136,39 +136,42 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierRuntime 
         {
             return await send().ConfigureAwait(false);
         }
+        catch (ApiException e) when (e.GetType() == typeof(ApiException) && e.InnerException is { } cause && e.ResponseStatusCode < 400)
+        {
+            // Kiota wraps a failure to read a success response (bad body, broken stream); the cause is what matters.
+            throw Describe(cause, request, capture);
+        }
         catch (ApiException e)
         {
-            throw ZapierApiException.From(e, request, Runtime.Time.GetUtcNow(), capture.Snippet);
+            throw ZapierApiException.From(e, request, Runtime.Time.GetUtcNow(), e is ErrorResponse ? null : capture.BodyStart);
         }
-        catch (ZapierProtocolException e) when (capture.Status >= 400)
+        catch (Exception e) when (e is ZapierException or TimeoutRejectedException or AttemptTimedOutException or HttpRequestException or IOException
+                                   || (e is OperationCanceledException && e.InnerException is TimeoutException)
+                                   || (e is InvalidOperationException && e.Message.Contains("redirect", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw Describe(e, request, capture);
+        }
+    }
+
+    /// <summary>The family member for a failure below the API level (or the exception itself when it is one already).</summary>
+    private Exception Describe(Exception e, RequestInformation request, ResponseCapture capture)
+    {
+        var method = request.HttpMethod.ToString();
+        var path = ZapierApiException.PathOf(request);
+        return e switch
         {
             // An error status whose body could not be read as JSON: still the API's answer, with its status.
-            var unreadable = new ApiException(e.Message, e) { ResponseStatusCode = capture.Status.Value, ResponseHeaders = capture.Headers };
-            throw ZapierApiException.From(unreadable, request, Runtime.Time.GetUtcNow(), e.BodySnippet ?? capture.Snippet);
-        }
-        catch (ZapierException)
-        {
-            throw;
-        }
-        catch (AttemptTimedOutException e)
-        {
-            throw new ZapierTimeoutException(method, ZapierApiException.PathOf(request), perAttempt: true, e.Limit, e);
-        }
-        catch (TimeoutRejectedException e)
-        {
-            throw new ZapierTimeoutException(method, ZapierApiException.PathOf(request), perAttempt: false, e.Timeout, e);
-        }
-        catch (OperationCanceledException e) when (e.InnerException is TimeoutException)
-        {
-            throw new ZapierTimeoutException(method, ZapierApiException.PathOf(request), perAttempt: false, limit: null, e); // HttpClient.Timeout
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException)
-        {
-            throw new ZapierNetworkException(method, ZapierApiException.PathOf(request), e);
-        }
-        catch (InvalidOperationException e) when (e.Message.Contains("redirect", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ZapierProtocolException($"{method} {ZapierApiException.PathOf(request)} was redirected too many times ({e.Message}).", inner: e);
-        }
+            ZapierProtocolException p when capture.Status >= 400 => ZapierApiException.From(
+                new ApiException(p.Message, p) { ResponseStatusCode = capture.Status.Value, ResponseHeaders = capture.Headers },
+                request, Runtime.Time.GetUtcNow(), p.BodySnippet ?? capture.BodyStart),
+            ZapierException z => z,
+            AttemptTimedOutException t => new ZapierTimeoutException(method, path, perAttempt: true, t.Limit, t),
+            TimeoutRejectedException t => new ZapierTimeoutException(method, path, perAttempt: false, t.Timeout, t),
+            OperationCanceledException { InnerException: TimeoutException } => new ZapierTimeoutException(method, path, perAttempt: false, limit: null, e),
+            HttpRequestException or IOException => new ZapierNetworkException(method, path, e),
+            InvalidOperationException when e.Message.Contains("redirect", StringComparison.OrdinalIgnoreCase) =>
+                new ZapierProtocolException($"{method} {path} was redirected too many times ({e.Message}).", inner: e),
+            _ => new ZapierProtocolException($"{method} {path}: the response could not be read ({e.GetType().Name}: {e.Message}).", capture.BodyStart, e),
+        };
     }
 }

@@ -54,8 +54,7 @@ internal sealed class CappedStream(Stream inner, long limit) : Stream
     {
         if (disposing)
         {
-            inner.Dispose();
-            _prefix.Dispose();
+            inner.Dispose(); // the prefix stays readable for error messages
         }
 
         base.Dispose(disposing);

@@ -18,6 +18,12 @@ internal sealed class ResponseCapture : IRequestOption
     /// <summary>The start of a body that was not JSON, if one was seen.</summary>
     public string? Snippet { get; set; }
 
+    /// <summary>The body stream handed to the parser, which remembers its first bytes.</summary>
+    public CappedStream? Body { get; set; }
+
+    /// <summary>The best quote of the body available: a non-JSON body's start, or the first bytes the parser read.</summary>
+    public string? BodyStart => Snippet ?? (Body?.Prefix is { Length: > 0 } prefix ? prefix : null);
+
     public void Record(HttpResponseMessage response)
     {
         Status = (int)response.StatusCode;

@@ -39,7 +39,7 @@ internal sealed class ResponseCaptureHandler(long maxResponseBytes) : Delegating
             return response;
         }
 
-        var capped = new CappedContent(response.Content, maxResponseBytes);
+        var capped = new CappedContent(response.Content, maxResponseBytes, capture);
         if (contentType is null && response.Content.Headers.ContentLength != 0)
         {
             capped.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -68,19 +68,29 @@ internal sealed class ResponseCaptureHandler(long maxResponseBytes) : Delegating
     {
         private readonly HttpContent _inner;
         private readonly long _limit;
+        private readonly ResponseCapture? _capture;
 
-        public CappedContent(HttpContent inner, long limit)
+        public CappedContent(HttpContent inner, long limit, ResponseCapture? capture)
         {
             _inner = inner;
             _limit = limit;
+            _capture = capture;
             foreach (var (name, values) in inner.Headers)
             {
                 Headers.TryAddWithoutValidation(name, values);
             }
         }
 
-        protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
-            new CappedStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _limit);
+        protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
+        {
+            var stream = new CappedStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _limit);
+            if (_capture is not null)
+            {
+                _capture.Body = stream;
+            }
+
+            return stream;
+        }
 
         protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
 

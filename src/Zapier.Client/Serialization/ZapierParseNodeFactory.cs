@@ -42,9 +42,15 @@ internal sealed class ZapierParseNodeFactory : IParseNodeFactory
         }
         catch (JsonException e)
         {
+            string? snippet = (content as CappedStream)?.Prefix;
+            if (snippet is null && content.CanSeek)
+            {
+                content.Position = 0;
+                snippet = await SnippetAsync(content, cancellationToken).ConfigureAwait(false);
+            }
+
             throw new ZapierProtocolException(
-                $"The response is not valid JSON ({e.Message.Split('.')[0]}, line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).",
-                (content as CappedStream)?.Prefix, e);
+                $"The response is not valid JSON ({e.Message.Split('.')[0]}, line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).", snippet, e);
         }
     }
 
