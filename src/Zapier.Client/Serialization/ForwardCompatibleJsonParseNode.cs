@@ -61,7 +61,12 @@ internal sealed class ForwardCompatibleJsonParseNode(JsonElement element) : IPar
         }
 
         var value = _kiota.GetEnumValue<T>();
-        if (value is null && !string.IsNullOrEmpty(element.GetString()))
+        if (value is { } parsed && !Enum.IsDefined(parsed))
+        {
+            value = null; // Kiota parses a numeric string such as "5" into an undefined member
+        }
+
+        if (value is null)
         {
             Rejected = true; // a value this client does not know: kept raw by the parent
         }
@@ -97,7 +102,7 @@ internal sealed class ForwardCompatibleJsonParseNode(JsonElement element) : IPar
         {
             return _kiota.GetCollectionOfPrimitiveValues<T>().ToList();
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidCastException or NullReferenceException)
+        catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidCastException or NullReferenceException or OverflowException or JsonException)
         {
             return Reject<IEnumerable<T>>() ?? [];
         }
@@ -193,9 +198,10 @@ internal sealed class ForwardCompatibleJsonParseNode(JsonElement element) : IPar
 
         try
         {
-            return read();
+            var value = read();
+            return value is null ? Reject<T?>() : value; // e.g. a string that is no GUID or date: Kiota returns null
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException)
+        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException or JsonException)
         {
             return Reject<T?>(); // e.g. a number too large for int, or a malformed date
         }
