@@ -93,7 +93,7 @@ public partial class ZapierClient : ZapierGeneratedClient, IDisposable
     public ActionRun GetActionRun(string id)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        return new ActionRun(id, V2.ActionRuns[id], RequestAdapter, _runtime);
+        return new ActionRun(id, V2.ActionRuns[id], _runtime);
     }
 
     /// <summary>A copy of the options this client was created with.</summary>

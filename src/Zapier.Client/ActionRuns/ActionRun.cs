@@ -13,11 +13,11 @@ public sealed class ActionRun
     private readonly ActionRunPoller _poller;
     private readonly ZapierRuntime _runtime;
 
-    internal ActionRun(string id, ActionRunsItemRequestBuilder builder, IRequestAdapter adapter, ZapierRuntime runtime)
+    internal ActionRun(string id, ActionRunsItemRequestBuilder builder, ZapierRuntime runtime)
     {
         Id = id;
         _runtime = runtime;
-        _poller = new ActionRunPoller(builder, adapter, runtime, id);
+        _poller = new ActionRunPoller(builder, runtime, id);
     }
 
     /// <summary>The run's id.</summary>

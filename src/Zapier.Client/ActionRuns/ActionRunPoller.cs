@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Kiota.Abstractions;
-using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 using Zapier.Client.Errors;
 using Zapier.Client.Generated.V2.ActionRuns.Item;
 using Zapier.Client.Http;
@@ -12,7 +11,7 @@ namespace Zapier.Client.ActionRuns;
 /// values, with growing delays, server hints as floors, a deadline with one last poll at it, and transient failures
 /// of single polls ridden out.
 /// </summary>
-internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, IRequestAdapter adapter, ZapierRuntime runtime, string id)
+internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRuntime runtime, string id)
 {
     private const int MaxPollsWithoutStatus = 3;
 
@@ -21,16 +20,31 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, IRequest
 
     public async Task<ActionRunState> PollOnceAsync(bool slotTaken, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        var request = run.ToGetRequestInformation();
-        var headers = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
-        request.AddRequestOptions(slotTaken ? [headers, new PreacquiredSlotOption(), NoRetries] : [headers]);
-
         using var timeoutSource = timeout is { } limit ? new CancellationTokenSource(limit, runtime.Time) : null;
         using var linked = timeoutSource is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
-        var response = await adapter.SendAsync(request, ObservedRunResponse.CreateFromDiscriminatorValue, null, linked?.Token ?? cancellationToken)
-            .ConfigureAwait(false);
-        return new ActionRunState(id, response, response?.RawStatus, runtime.Time.GetUtcNow());
+        var response = await run.GetAsync(
+            c =>
+            {
+                if (slotTaken)
+                {
+                    c.Options.Add(new PreacquiredSlotOption());
+                    c.Options.Add(NoRetries);
+                }
+            },
+            linked?.Token ?? cancellationToken).ConfigureAwait(false);
+        return new ActionRunState(id, response, RawStatus(response?.Data), runtime.Time.GetUtcNow());
     }
+
+    /// <summary>
+    /// The status as sent: the typed value when the client knows it, else the raw string the forward-compatible
+    /// reader kept in the model's additional data (Kiota alone would have turned it into null).
+    /// </summary>
+    private static string? RawStatus(Generated.Models.ActionRunResponseData? data) =>
+        data?.Status is { } known
+            ? typeof(Generated.Models.ActionRunResponseStatusEnum).GetField(known.ToString())!
+                .GetCustomAttributes(typeof(System.Runtime.Serialization.EnumMemberAttribute), false)
+                .Cast<System.Runtime.Serialization.EnumMemberAttribute>().Single().Value
+            : data?.AdditionalData.TryGetValue("status", out var raw) == true ? raw as string : null;
 
     public async Task<ActionRunState> WaitAsync(
         ActionRunState? known, ActionRunWaitOptions options, IProgress<ActionRunProgress>? progress, CancellationToken cancellationToken)

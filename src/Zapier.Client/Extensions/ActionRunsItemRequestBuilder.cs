@@ -21,6 +21,6 @@ public partial class ActionRunsItemRequestBuilder
             throw new InvalidOperationException("This request builder has no run id.");
         }
 
-        return new ActionRun(id, this, RequestAdapter, runtime).WaitForCompletionAsync(options, progress, cancellationToken);
+        return new ActionRun(id, this, runtime).WaitForCompletionAsync(options, progress, cancellationToken);
     }
 }
