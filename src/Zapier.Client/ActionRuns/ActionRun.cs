@@ -1,4 +1,3 @@
-using Microsoft.Kiota.Abstractions;
 using Zapier.Client.Generated.V2.ActionRuns.Item;
 using Zapier.Client.Http;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Kiota.Abstractions;
 using Zapier.Client.Errors;
 using Zapier.Client.Generated.V2.ActionRuns.Item;
 using Zapier.Client.Http;
