@@ -38,7 +38,7 @@ public sealed class ModelFuzzTests
     [MemberData(nameof(Models))]
     public void Arbitrary_json_parses_without_raising_and_keeps_what_the_model_cannot_hold(string component)
     {
-        var type = GeneratedModel(component);
+        var type = GeneratedNames.ModelFor(component);
         var keys = KiotaModelJson.DeclaredProperties(ApiSchema.Effective.Resolve(ApiSchema.Effective.Components[component])).Select(p => p.Key).ToArray();
         AnyObject(keys).Sample(json =>
         {
@@ -78,7 +78,7 @@ public sealed class ModelFuzzTests
     public void Valid_bodies_generated_from_the_schema_round_trip(string component)
     {
         var schema = ApiSchema.Effective.Components[component];
-        var type = GeneratedModel(component);
+        var type = GeneratedNames.ModelFor(component);
         ForSchema(schema, 0).Sample(json =>
         {
             var model = Parse(type, json!.ToJsonString());
@@ -104,13 +104,6 @@ public sealed class ModelFuzzTests
 
     private static T Read<T>(IParseNode node)
         where T : IParsable => node.GetObjectValue(KiotaJson.Factory<T>());
-
-    private static Type GeneratedModel(string component)
-    {
-        static string Normalize(string name) => new string(name.Where(char.IsLetterOrDigit).ToArray()).ToUpperInvariant();
-        return typeof(ActionRunResponse).Assembly.GetTypes().Single(t => t.Namespace == typeof(ActionRunResponse).Namespace && !t.IsNested && !t.IsEnum
-            && (Normalize(t.Name) == Normalize(component) || Normalize(t.Name) == Normalize(component) + "OBJECT"));
-    }
 
     /// <summary>Any JSON value, nested a few levels.</summary>
     private static Gen<JsonNode?> AnyJson(int depth) =>

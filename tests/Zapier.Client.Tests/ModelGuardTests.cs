@@ -14,9 +14,6 @@ namespace Zapier.Client.Tests;
 /// </summary>
 public sealed class ModelGuardTests
 {
-    private static readonly Type[] GeneratedModels = typeof(ActionRunResponse).Assembly.GetTypes()
-        .Where(t => t.Namespace == typeof(ActionRunResponse).Namespace && !t.IsNested).ToArray();
-
     public static TheoryData<string> Components()
     {
         var data = new TheoryData<string>();
@@ -35,7 +32,7 @@ public sealed class ModelGuardTests
         var schema = ApiSchema.Effective.Resolve(ApiSchema.Effective.Components[component])!;
         if (schema["enum"] is JsonArray values)
         {
-            var enumType = Assert.Single(GeneratedModels, t => t.IsEnum && Normalize(t.Name) == Normalize(component));
+            var enumType = Assert.Single(GeneratedNames.Models, t => t.IsEnum && GeneratedNames.Normalize(t.Name) == GeneratedNames.Normalize(component));
             var members = enumType.GetFields(BindingFlags.Public | BindingFlags.Static)
                 .Select(f => f.GetCustomAttribute<EnumMemberAttribute>()?.Value ?? f.Name).ToHashSet();
             Assert.All(values.Select(v => (string)v!), v => Assert.Contains(v, members));
@@ -51,7 +48,7 @@ public sealed class ModelGuardTests
             return;
         }
 
-        var type = Assert.Single(GeneratedModels, t => !t.IsEnum && (Normalize(t.Name) == Normalize(component) || Normalize(t.Name) == Normalize(component) + "OBJECT"));
+        var type = GeneratedNames.ModelFor(component);
         var model = (IParsable)Activator.CreateInstance(type)!;
         var fields = model.GetFieldDeserializers().Keys.ToHashSet(StringComparer.Ordinal);
         var missing = declared.Where(p => !fields.Contains(p)).ToList();
@@ -76,5 +73,4 @@ public sealed class ModelGuardTests
         Assert.DoesNotContain("status", parsed.Data.AdditionalData.Keys);
     }
 
-    private static string Normalize(string name) => new string(name.Where(char.IsLetterOrDigit).ToArray()).ToUpperInvariant();
 }

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text;
 using Microsoft.Kiota.Abstractions;
 using Zapier.Client.Errors;
 
@@ -52,15 +51,7 @@ internal sealed class ResponseCaptureHandler(long maxResponseBytes) : Delegating
     private static async Task<string> ReadSnippetAsync(HttpContent content, CancellationToken cancellationToken)
     {
         await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = new byte[ZapierParseNodeFactory.SnippetLength * 4];
-        var read = 0;
-        int n;
-        while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            read += n;
-        }
-
-        return ZapierParseNodeFactory.Snippet(Encoding.UTF8.GetString(buffer, 0, read));
+        return await ZapierParseNodeFactory.SnippetAsync(stream, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The original content behind a <see cref="CappedStream"/>, with the original headers.</summary>

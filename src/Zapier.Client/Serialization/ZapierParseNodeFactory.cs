@@ -54,7 +54,8 @@ internal sealed class ZapierParseNodeFactory : IParseNodeFactory
         }
     }
 
-    private static async Task<string> SnippetAsync(Stream content, CancellationToken cancellationToken)
+    /// <summary>Reads the start of a body (a few KB at most) and quotes it.</summary>
+    internal static async Task<string> SnippetAsync(Stream content, CancellationToken cancellationToken)
     {
         var buffer = new byte[SnippetLength * 4];
         var read = 0;

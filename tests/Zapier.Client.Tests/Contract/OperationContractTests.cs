@@ -190,7 +190,7 @@ public sealed class OperationContractTests(StubServerFixture stub) : IClassFixtu
         // The generated error model for the documented schema is kept, with the stub's values.
         var componentName = ApiSchema.RefName(exchange.ResponseSchema);
         var inner = Assert.IsAssignableFrom<IParsable>(api.InnerException);
-        Assert.Equal(Normalize(componentName!), Normalize(inner.GetType().Name));
+        Assert.Equal(GeneratedNames.Normalize(componentName!), GeneratedNames.Normalize(inner.GetType().Name));
         AssertSameBody(exchange, inner);
 
         if (exchange.ResponseBody?["errors"] is JsonArray errors)
@@ -207,5 +207,4 @@ public sealed class OperationContractTests(StubServerFixture stub) : IClassFixtu
         }
     }
 
-    private static string Normalize(string name) => new string(name.Where(char.IsLetterOrDigit).ToArray()).ToUpperInvariant();
 }

@@ -55,7 +55,7 @@ internal static class KiotaInvoker
     /// <summary>The query parameter property of a generated query class for a wire name.</summary>
     public static PropertyInfo QueryProperty(Type queryType, string wireName) =>
         queryType.GetProperties().SingleOrDefault(p => p.GetCustomAttribute<QueryParameterAttribute>()?.TemplateName == wireName)
-        ?? queryType.GetProperties().SingleOrDefault(p => Normalize(p.Name) == Normalize(wireName))
+        ?? queryType.GetProperties().SingleOrDefault(p => GeneratedNames.Normalize(p.Name) == GeneratedNames.Normalize(wireName))
         ?? throw new InvalidOperationException($"{queryType.Name} has no query parameter '{wireName}'.");
 
     private static Action<RequestConfiguration<T>> Configure<T>(IReadOnlyDictionary<string, JsonNode?> query)
@@ -98,12 +98,11 @@ internal static class KiotaInvoker
     }
 
     private static PropertyInfo Property(object builder, string segment) =>
-        builder.GetType().GetProperties().SingleOrDefault(p => p.GetIndexParameters().Length == 0 && Normalize(p.Name) == Normalize(segment))
+        builder.GetType().GetProperties().SingleOrDefault(p => p.GetIndexParameters().Length == 0 && GeneratedNames.Normalize(p.Name) == GeneratedNames.Normalize(segment))
         ?? throw new InvalidOperationException($"{builder.GetType().Name} has no request builder for '{segment}'.");
 
     private static PropertyInfo Indexer(object builder) =>
         builder.GetType().GetProperties().SingleOrDefault(p => p.GetIndexParameters() is [{ ParameterType: var t }] && t == typeof(string))
         ?? throw new InvalidOperationException($"{builder.GetType().Name} has no string indexer.");
 
-    private static string Normalize(string name) => new string(name.Where(char.IsLetterOrDigit).ToArray()).ToUpperInvariant();
 }

@@ -55,7 +55,7 @@ internal sealed class KiotaModelJson
                 var refName = ApiSchema.RefName(choice);
                 var match = members.FirstOrDefault(m => refName is null
                     ? m.Value is not IParsable
-                    : m.Value is IParsable && Normalize(m.PropertyType.Name) == Normalize(refName));
+                    : m.Value is IParsable && GeneratedNames.Normalize(m.PropertyType.Name) == GeneratedNames.Normalize(refName));
                 if (match.Value is not null)
                 {
                     return Node(match.Value, choice, path);
@@ -107,8 +107,8 @@ internal sealed class KiotaModelJson
         var properties = model.GetType().GetProperties().Where(p => p.GetIndexParameters().Length == 0).ToList();
         foreach (var (name, propertySchema) in DeclaredProperties(schema))
         {
-            var property = properties.FirstOrDefault(p => Normalize(p.Name) == Normalize(name))
-                ?? properties.FirstOrDefault(p => Normalize(p.Name) == Normalize(name) + "PROP");
+            var property = properties.FirstOrDefault(p => GeneratedNames.Normalize(p.Name) == GeneratedNames.Normalize(name))
+                ?? properties.FirstOrDefault(p => GeneratedNames.Normalize(p.Name) == GeneratedNames.Normalize(name) + "PROP");
             if (property is null)
             {
                 _missing.Add($"{path}.{name} (no property on {model.GetType().Name})");
@@ -161,5 +161,4 @@ internal sealed class KiotaModelJson
         _ => throw new NotSupportedException("Unknown untyped node " + node.GetType()),
     };
 
-    private static string Normalize(string name) => new string(name.Where(char.IsLetterOrDigit).ToArray()).ToUpperInvariant();
 }
