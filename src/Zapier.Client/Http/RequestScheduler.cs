@@ -100,7 +100,31 @@ internal sealed class RequestScheduler : IDisposable
         Pump();
     }
 
-    public void Dispose() => _timer.Dispose();
+    /// <summary>Stops the timer and fails every queued wait with <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        _timer.Dispose();
+        List<Waiter> pending;
+        lock (_gate)
+        {
+            pending = [.. _slots.Where(w => !w.Done), .. _delays.UnorderedItems.Select(i => i.Element).Where(w => !w.Done)];
+            foreach (var waiter in pending)
+            {
+                waiter.Done = true;
+            }
+
+            _slots.Clear();
+            _delays.Clear();
+            _queued = 0;
+            SignalLocked();
+        }
+
+        foreach (var waiter in pending)
+        {
+            waiter.Registration.Dispose();
+            waiter.Completion.TrySetException(new ObjectDisposedException(nameof(ZapierClient), "The client was disposed while this wait was pending."));
+        }
+    }
 
     private Task Enqueue(Waiter waiter, CancellationToken cancellationToken)
     {

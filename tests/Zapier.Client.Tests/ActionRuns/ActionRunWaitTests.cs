@@ -224,6 +224,22 @@ public sealed class ActionRunWaitTests : IDisposable
     }
 
     [Fact]
+    public async Task Disposing_the_client_ends_a_pending_wait_instead_of_leaving_it_hanging()
+    {
+        _stub.Script("run-18", Answer.Run("waiting"));
+        using var client = TestCredentials.FakeTimeClient(_clock, _stub.BaseUrl);
+        var wait = client.GetActionRun("run-18").WaitForCompletionAsync(Steady);
+        while (client.Scheduler.Queued == 0)
+        {
+            await client.Scheduler.WhenChangedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        client.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => wait);
+    }
+
+    [Fact]
     public async Task Cancelling_during_a_request_ends_the_wait_promptly()
     {
         using var arrived = new SemaphoreSlim(0);
