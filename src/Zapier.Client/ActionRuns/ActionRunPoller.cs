@@ -118,7 +118,8 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
                     scheduler.HoldUntil(until);
                 }
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or IOException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested
+                                       && e is ZapierNetworkException or ZapierTimeoutException or OperationCanceledException)
             {
                 lastError = e; // connection reset or refused, or this poll timed out: the next poll may work
             }

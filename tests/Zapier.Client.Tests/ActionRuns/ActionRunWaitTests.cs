@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using WireMock.RequestBuilders;
@@ -154,12 +155,31 @@ public sealed class ActionRunWaitTests : IDisposable
     [Fact]
     public async Task Transient_failures_of_single_polls_do_not_end_the_wait()
     {
-        _stub.Script("run-9", Answer.Error(503), Answer.Error(504), Answer.ConnectionReset, Answer.Error(500), Answer.Run("waiting"), Answer.Run("success"));
+        _stub.Script("run-9", Answer.Error(503), Answer.Error(504), Answer.Error(500), Answer.Run("waiting"), Answer.Run("success"));
 
         var state = await Wait("run-9", Steady);
 
         Assert.True(state.Succeeded);
-        Assert.Equal(6, _stub.PollTimes("run-9").Count);
+        Assert.Equal(5, _stub.PollTimes("run-9").Count);
+    }
+
+    [Fact]
+    public async Task A_connection_reset_mid_wait_does_not_end_it()
+    {
+        // WireMock cannot reset a connection; a raw socket peer sends a TCP RST on the second poll.
+        var body = (string status) => Encoding.UTF8.GetBytes(Answer.Run(status).Body!.ToJsonString());
+        using var peer = new Faults.RawHttpServer(i => i switch
+        {
+            0 => new Faults.FaultAnswer(200, body("waiting")),
+            1 => Faults.FaultAnswer.ConnectionReset,
+            _ => new Faults.FaultAnswer(200, body("success")),
+        });
+        using var client = TestCredentials.FakeTimeClient(_clock, peer.BaseUrl);
+
+        var state = await FakeTimeDriver.DriveAsync(_clock, client, client.GetActionRun("run-19").WaitForCompletionAsync(Steady));
+
+        Assert.True(state.Succeeded);
+        Assert.Equal(3, peer.Requests);
     }
 
     [Theory]

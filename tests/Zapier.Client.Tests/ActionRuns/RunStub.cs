@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using WireMock;
@@ -6,13 +7,11 @@ using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
 using WireMock.Settings;
-using WireMock.Types;
-using WireMock.Util;
 
 namespace Zapier.Client.Tests.ActionRuns;
 
 /// <summary>One scripted answer of the stub to a retrieval of a run.</summary>
-internal sealed record Answer(int Status, JsonNode? Body, IReadOnlyDictionary<string, string>? Headers = null, bool Reset = false)
+internal sealed record Answer(int Status, JsonNode? Body, IReadOnlyDictionary<string, string>? Headers = null)
 {
     public static Answer Run(string? status, JsonArray? errors = null, JsonArray? results = null)
     {
@@ -28,8 +27,6 @@ internal sealed record Answer(int Status, JsonNode? Body, IReadOnlyDictionary<st
     public static Answer Error(int status, params (string Name, string Value)[] headers) =>
         new(status, new JsonObject { ["errors"] = new JsonArray(new JsonObject { ["status"] = status, ["code"] = "e" + status, ["title"] = "T", ["detail"] = "D" }) },
             headers.ToDictionary(h => h.Name, h => h.Value));
-
-    public static Answer ConnectionReset => new(0, null, Reset: true);
 }
 
 /// <summary>
@@ -69,27 +66,9 @@ internal sealed class RunStub : IDisposable
 
     public void Dispose() => Server.Stop();
 
-    internal static ResponseMessage Build(Answer answer)
-    {
-        var message = new ResponseMessage { StatusCode = answer.Status, Headers = new Dictionary<string, WireMockList<string>>() };
-        if (answer.Reset)
-        {
-            message.FaultType = FaultType.EMPTY_RESPONSE;
-            message.StatusCode = 200;
-            return message;
-        }
-
-        message.Headers["Content-Type"] = new WireMockList<string>("application/json");
-        foreach (var (name, value) in answer.Headers ?? new Dictionary<string, string>())
-        {
-            message.Headers[name] = new WireMockList<string>(value);
-        }
-
-        if (answer.Body is not null)
-        {
-            message.BodyData = new BodyData { BodyAsString = answer.Body.ToJsonString(), DetectedBodyType = BodyType.String };
-        }
-
-        return message;
-    }
+    internal static ResponseMessage Build(Answer answer) =>
+        new Faults.FaultAnswer(
+            answer.Status,
+            answer.Body is null ? null : Encoding.UTF8.GetBytes(answer.Body.ToJsonString()),
+            Headers: [.. (answer.Headers ?? new Dictionary<string, string>()).Select(h => (h.Key, h.Value))]).ToResponse();
 }
