@@ -11,7 +11,7 @@ using Zapier.Client.Tests.Support;
 namespace Zapier.Client.Tests.ActionRuns;
 
 /// <summary>Waiting on action runs, on a fake clock against a WireMock stub: no real sleeps.</summary>
-public sealed class ActionRunWaitTests : IDisposable
+public sealed class ActionRunWaitTests() : FakeClockStubTest(Start)
 {
     private static readonly DateTimeOffset Start = new(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
 
@@ -22,22 +22,6 @@ public sealed class ActionRunWaitTests : IDisposable
         Timeout = TimeSpan.FromMinutes(2), MinimumInterval = TimeSpan.FromSeconds(1),
     };
 
-    private readonly FakeTimeProvider _clock = new(Start);
-    private readonly RunStub _stub;
-    private readonly ZapierClient _client;
-
-    public ActionRunWaitTests()
-    {
-        _stub = new RunStub(_clock);
-        _client = TestCredentials.FakeTimeClient(_clock, _stub.BaseUrl);
-    }
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _stub.Dispose();
-    }
-
     [Fact]
     public async Task Waiting_several_times_then_success_returns_the_results_with_growing_delays()
     {
@@ -46,7 +30,7 @@ public sealed class ActionRunWaitTests : IDisposable
         for (var i = 0; i < states.Length; i++)
         {
             var results = states[i] == "success" ? new JsonArray(new JsonObject { ["id"] = 123 }) : new JsonArray();
-            var mapping = _stub.Server.Given(Request.Create().UsingGet().WithPath("/v2/action-runs/run-1")).InScenario("run-1");
+            var mapping = Stub.Server.Given(Request.Create().UsingGet().WithPath("/v2/action-runs/run-1")).InScenario("run-1");
             mapping = i == 0 ? mapping : mapping.WhenStateIs("poll" + i);
             mapping.WillSetStateTo("poll" + (i + 1))
                 .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
@@ -59,7 +43,7 @@ public sealed class ActionRunWaitTests : IDisposable
         Assert.True(state.Succeeded);
         Assert.Equal(ActionRunStatus.Success, state.Status);
         Assert.Equal(123m, Assert.Single(state.Results).AdditionalData["id"]);
-        Assert.Equal(4, _stub.Server.LogEntries.Count());
+        Assert.Equal(4, Stub.Server.LogEntries.Count());
         Assert.Equal([0, 1, 2, 3], progress.Select(p => p.Polls));
         Assert.Equal([1, 2, 4, 8], progress.Select(p => p.NextDelay.TotalSeconds));
         Assert.Equal([null, "waiting", "waiting", "waiting"], progress.Select(p => p.Status));
@@ -70,21 +54,21 @@ public sealed class ActionRunWaitTests : IDisposable
     {
         var throttled = new JsonArray(new JsonObject { ["code"] = "throttled", ["title"] = "Slow down", ["detail"] = "Partner limit", ["delay"] = 20, ["meta"] = null });
         var failed = new JsonArray(new JsonObject { ["code"] = "partner", ["title"] = "Bad input", ["detail"] = "No such channel", ["meta"] = new JsonObject { ["channel"] = "x" } });
-        _stub.Script("run-2", Answer.Run("waiting", errors: throttled), Answer.Run("error", errors: failed));
+        Stub.Script("run-2", Answer.Run("waiting", errors: throttled), Answer.Run("error", errors: failed));
 
         var state = await Wait("run-2", Steady);
 
         Assert.Equal(ActionRunStatus.Error, state.Status);
         var error = Assert.Single(state.Errors);
         Assert.Equal((CodeEnum.Partner, "Bad input", "No such channel"), (error.Code!.Value, error.Title, error.Detail));
-        var times = _stub.PollTimes("run-2");
+        var times = Stub.PollTimes("run-2");
         Assert.True(times[1] - times[0] >= TimeSpan.FromSeconds(20), $"second poll came {times[1] - times[0]} after the first");
     }
 
     [Fact]
     public async Task Throw_on_error_turns_an_error_run_into_an_exception_that_keeps_it()
     {
-        _stub.Script("run-3", Answer.Run("error", errors: new JsonArray(new JsonObject { ["code"] = "user", ["title"] = "Denied", ["detail"] = "No access" })));
+        Stub.Script("run-3", Answer.Run("error", errors: new JsonArray(new JsonObject { ["code"] = "user", ["title"] = "Denied", ["detail"] = "No access" })));
 
         var error = await Assert.ThrowsAsync<ActionRunFailedException>(() => Wait("run-3", Steady with { ThrowOnError = true }));
 
@@ -95,7 +79,7 @@ public sealed class ActionRunWaitTests : IDisposable
     [Fact]
     public async Task Queued_and_running_keep_the_wait_going_and_an_unknown_status_ends_it_visibly()
     {
-        _stub.Script("run-4", Answer.Run("queued"), Answer.Run("running"), Answer.Run("cancelled"));
+        Stub.Script("run-4", Answer.Run("queued"), Answer.Run("running"), Answer.Run("cancelled"));
 
         var state = await Wait("run-4", Steady);
 
@@ -103,29 +87,29 @@ public sealed class ActionRunWaitTests : IDisposable
         Assert.False(state.Status.Value.IsKnown);
         Assert.True(state.HasEnded);
         Assert.Null(state.Response!.Data!.Status); // the generated enum cannot hold it; the raw string above does
-        Assert.Equal(3, _stub.PollTimes("run-4").Count);
+        Assert.Equal(3, Stub.PollTimes("run-4").Count);
     }
 
     [Fact]
     public async Task A_missing_status_never_counts_as_done_and_stops_the_wait_after_three_polls()
     {
-        _stub.Script("run-5", Answer.Run(null));
+        Stub.Script("run-5", Answer.Run(null));
 
         var error = await Assert.ThrowsAsync<ZapierProtocolException>(() => Wait("run-5", Steady));
 
         Assert.Contains("without a status", error.Message, StringComparison.Ordinal);
-        Assert.Equal(3, _stub.PollTimes("run-5").Count);
+        Assert.Equal(3, Stub.PollTimes("run-5").Count);
     }
 
     [Fact]
     public async Task A_429_with_retry_after_seconds_delays_the_next_poll()
     {
-        _stub.Script("run-6", Answer.Error(429, ("Retry-After", "30")), Answer.Run("success"));
+        Stub.Script("run-6", Answer.Error(429, ("Retry-After", "30")), Answer.Run("success"));
 
         var state = await Wait("run-6", Steady);
 
         Assert.True(state.Succeeded);
-        var times = _stub.PollTimes("run-6");
+        var times = Stub.PollTimes("run-6");
         Assert.Equal(TimeSpan.FromSeconds(30), times[1] - times[0]);
     }
 
@@ -133,34 +117,34 @@ public sealed class ActionRunWaitTests : IDisposable
     public async Task A_429_with_an_http_date_delays_the_next_poll_until_that_date()
     {
         var until = Start.AddSeconds(45);
-        _stub.Script("run-7", Answer.Error(429, ("Retry-After", until.ToString("r"))), Answer.Run("success"));
+        Stub.Script("run-7", Answer.Error(429, ("Retry-After", until.ToString("r"))), Answer.Run("success"));
 
         await Wait("run-7", Steady);
 
-        Assert.Equal(until, _stub.PollTimes("run-7")[1]);
+        Assert.Equal(until, Stub.PollTimes("run-7")[1]);
     }
 
     [Fact]
     public async Task Exhausted_rate_limit_headers_hold_the_next_poll_until_the_reset()
     {
         var reset = Start.AddSeconds(50);
-        _stub.Script("run-8", Answer.Error(503, ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", reset.ToUnixTimeSeconds().ToString())), Answer.Run("success"));
+        Stub.Script("run-8", Answer.Error(503, ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", reset.ToUnixTimeSeconds().ToString())), Answer.Run("success"));
 
         var state = await Wait("run-8", Steady);
 
         Assert.True(state.Succeeded);
-        Assert.True(_stub.PollTimes("run-8")[1] >= reset);
+        Assert.True(Stub.PollTimes("run-8")[1] >= reset);
     }
 
     [Fact]
     public async Task Transient_failures_of_single_polls_do_not_end_the_wait()
     {
-        _stub.Script("run-9", Answer.Error(503), Answer.Error(504), Answer.Error(500), Answer.Run("waiting"), Answer.Run("success"));
+        Stub.Script("run-9", Answer.Error(503), Answer.Error(504), Answer.Error(500), Answer.Run("waiting"), Answer.Run("success"));
 
         var state = await Wait("run-9", Steady);
 
         Assert.True(state.Succeeded);
-        Assert.Equal(5, _stub.PollTimes("run-9").Count);
+        Assert.Equal(5, Stub.PollTimes("run-9").Count);
     }
 
     [Fact]
@@ -174,9 +158,9 @@ public sealed class ActionRunWaitTests : IDisposable
             1 => Faults.FaultAnswer.ConnectionReset,
             _ => new Faults.FaultAnswer(200, body("success")),
         });
-        using var client = TestCredentials.FakeTimeClient(_clock, peer.BaseUrl);
+        using var client = TestCredentials.FakeTimeClient(Clock, peer.BaseUrl);
 
-        var state = await FakeTimeDriver.DriveAsync(_clock, client, client.GetActionRun("run-19").WaitForCompletionAsync(Steady));
+        var state = await FakeTimeDriver.DriveAsync(Clock, client, client.GetActionRun("run-19").WaitForCompletionAsync(Steady));
 
         Assert.True(state.Succeeded);
         Assert.Equal(3, peer.Requests);
@@ -190,24 +174,24 @@ public sealed class ActionRunWaitTests : IDisposable
     [InlineData(409)]
     public async Task A_refused_poll_ends_the_wait_at_once_with_the_typed_error(int status)
     {
-        _stub.Script("run-10", Answer.Run("waiting"), Answer.Error(status));
+        Stub.Script("run-10", Answer.Run("waiting"), Answer.Error(status));
 
         var error = await Assert.ThrowsAsync<ZapierApiException>(() => Wait("run-10", Steady));
 
         Assert.Equal(status, error.StatusCode);
         Assert.Equal("e" + status, Assert.Single(error.Errors).Code);
-        Assert.Equal(2, _stub.PollTimes("run-10").Count);
+        Assert.Equal(2, Stub.PollTimes("run-10").Count);
     }
 
     [Fact]
     public async Task A_huge_retry_after_is_clipped_by_the_deadline_and_one_last_poll_happens_there()
     {
-        _stub.Script("run-11", Answer.Error(429, ("Retry-After", "100000")), Answer.Run("waiting"));
+        Stub.Script("run-11", Answer.Error(429, ("Retry-After", "100000")), Answer.Run("waiting"));
         var options = Steady with { Timeout = TimeSpan.FromSeconds(90) };
 
         var error = await Assert.ThrowsAsync<ActionRunTimeoutException>(() => Wait("run-11", options));
 
-        var times = _stub.PollTimes("run-11");
+        var times = Stub.PollTimes("run-11");
         Assert.Equal(2, error.Polls);
         Assert.Equal([Start.AddSeconds(1), Start.AddSeconds(90)], times);
         Assert.Equal("waiting", error.LastState!.Status!.Value.Value);
@@ -217,12 +201,12 @@ public sealed class ActionRunWaitTests : IDisposable
     [Fact]
     public async Task The_deadline_ends_a_run_that_never_finishes_with_a_final_poll_at_the_deadline()
     {
-        _stub.Script("run-12", Answer.Run("waiting"));
+        Stub.Script("run-12", Answer.Run("waiting"));
         var options = Steady with { Timeout = TimeSpan.FromSeconds(40) };
 
         var error = await Assert.ThrowsAsync<ActionRunTimeoutException>(() => Wait("run-12", options));
 
-        var times = _stub.PollTimes("run-12");
+        var times = Stub.PollTimes("run-12");
         Assert.Equal(Start.AddSeconds(40), times[^1]);
         Assert.Equal([1, 3, 7, 15, 23, 31, 39, 40], times.Select(t => (t - Start).TotalSeconds));
         Assert.Equal(times.Count, error.Polls);
@@ -232,22 +216,22 @@ public sealed class ActionRunWaitTests : IDisposable
     [Fact]
     public async Task Cancelling_during_a_sleep_ends_the_wait_at_once()
     {
-        _stub.Script("run-13", Answer.Run("waiting"));
+        Stub.Script("run-13", Answer.Run("waiting"));
         using var cancel = new CancellationTokenSource();
-        var wait = _client.GetActionRun("run-13").WaitForCompletionAsync(Steady, cancellationToken: cancel.Token);
+        var wait = Client.GetActionRun("run-13").WaitForCompletionAsync(Steady, cancellationToken: cancel.Token);
         await WaitUntilParked();
 
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
-        Assert.Empty(_stub.PollTimes("run-13"));
+        Assert.Empty(Stub.PollTimes("run-13"));
     }
 
     [Fact]
     public async Task Disposing_the_client_ends_a_pending_wait_instead_of_leaving_it_hanging()
     {
-        _stub.Script("run-18", Answer.Run("waiting"));
-        using var client = TestCredentials.FakeTimeClient(_clock, _stub.BaseUrl);
+        Stub.Script("run-18", Answer.Run("waiting"));
+        using var client = TestCredentials.FakeTimeClient(Clock, Stub.BaseUrl);
         var wait = client.GetActionRun("run-18").WaitForCompletionAsync(Steady);
         while (client.Scheduler.Queued == 0)
         {
@@ -264,15 +248,15 @@ public sealed class ActionRunWaitTests : IDisposable
     {
         using var arrived = new SemaphoreSlim(0);
         using var release = new ManualResetEventSlim();
-        _stub.Script("run-14", _ =>
+        Stub.Script("run-14", _ =>
         {
             arrived.Release();
             release.Wait(TimeSpan.FromSeconds(10));
             return Answer.Run("waiting");
         });
         using var cancel = new CancellationTokenSource();
-        var wait = _client.GetActionRun("run-14").WaitForCompletionAsync(Steady, cancellationToken: cancel.Token);
-        var drive = FakeTimeDriver.DriveAsync(_clock, _client, [wait]);
+        var wait = Client.GetActionRun("run-14").WaitForCompletionAsync(Steady, cancellationToken: cancel.Token);
+        var drive = FakeTimeDriver.DriveAsync(Clock, Client, [wait]);
 
         await arrived.WaitAsync(TimeSpan.FromSeconds(10));
         await cancel.CancelAsync();
@@ -287,7 +271,7 @@ public sealed class ActionRunWaitTests : IDisposable
     {
         using var arrived = new SemaphoreSlim(0);
         using var release = new ManualResetEventSlim();
-        _stub.Script("run-15", i =>
+        Stub.Script("run-15", i =>
         {
             if (i == 0)
             {
@@ -298,28 +282,28 @@ public sealed class ActionRunWaitTests : IDisposable
             return Answer.Run("success");
         });
         var options = Steady with { PollTimeout = TimeSpan.FromSeconds(5) };
-        var wait = _client.GetActionRun("run-15").WaitForCompletionAsync(options);
-        _clock.Advance(TimeSpan.FromSeconds(1));
+        var wait = Client.GetActionRun("run-15").WaitForCompletionAsync(options);
+        Clock.Advance(TimeSpan.FromSeconds(1));
 
         await arrived.WaitAsync(TimeSpan.FromSeconds(10));
-        _clock.Advance(TimeSpan.FromSeconds(5)); // the first poll's own timeout passes on the fake clock
-        var state = await FakeTimeDriver.DriveAsync(_clock, _client, wait);
+        Clock.Advance(TimeSpan.FromSeconds(5)); // the first poll's own timeout passes on the fake clock
+        var state = await FakeTimeDriver.DriveAsync(Clock, Client, wait);
         release.Set();
 
         Assert.True(state.Succeeded);
-        Assert.Equal(2, _stub.PollTimes("run-15").Count);
+        Assert.Equal(2, Stub.PollTimes("run-15").Count);
     }
 
     [Fact]
     public async Task A_run_is_rehydrated_from_its_id_alone_by_another_client()
     {
-        _stub.Script("run-16", Answer.Run("waiting"), Answer.Run("success"));
-        using var later = TestCredentials.FakeTimeClient(_clock, _stub.BaseUrl);
+        Stub.Script("run-16", Answer.Run("waiting"), Answer.Run("success"));
+        using var later = TestCredentials.FakeTimeClient(Clock, Stub.BaseUrl);
 
         var run = later.GetActionRun("run-16");
         Assert.Null(run.LastState);
         var first = await run.UpdateStatusAsync();
-        var final = await FakeTimeDriver.DriveAsync(_clock, later, run.WaitForCompletionAsync(Steady));
+        var final = await FakeTimeDriver.DriveAsync(Clock, later, run.WaitForCompletionAsync(Steady));
 
         Assert.Equal(ActionRunStatus.Waiting, first.Status);
         Assert.True(final.Succeeded);
@@ -330,9 +314,9 @@ public sealed class ActionRunWaitTests : IDisposable
     [Fact]
     public async Task The_generated_request_builder_can_wait_on_an_existing_id()
     {
-        _stub.Script("run-17", Answer.Run("running"), Answer.Run("success"));
+        Stub.Script("run-17", Answer.Run("running"), Answer.Run("success"));
 
-        var state = await FakeTimeDriver.DriveAsync(_clock, _client, _client.V2.ActionRuns["run-17"].WaitForCompletionAsync(Steady));
+        var state = await FakeTimeDriver.DriveAsync(Clock, Client, Client.V2.ActionRuns["run-17"].WaitForCompletionAsync(Steady));
 
         Assert.True(state.Succeeded);
     }
@@ -344,17 +328,17 @@ public sealed class ActionRunWaitTests : IDisposable
         Assert.Equal("Multiplier", error.ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => (ActionRunWaitOptions.Default with { Timeout = TimeSpan.Zero }).Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => (ActionRunWaitOptions.Default with { Jitter = 1 }).Validate());
-        Assert.Throws<ArgumentException>(() => _client.GetActionRun(" "));
+        Assert.Throws<ArgumentException>(() => Client.GetActionRun(" "));
     }
 
     private Task<ActionRunState> Wait(string id, ActionRunWaitOptions options, IProgress<ActionRunProgress>? progress = null) =>
-        FakeTimeDriver.DriveAsync(_clock, _client, _client.GetActionRun(id).WaitForCompletionAsync(options, progress));
+        FakeTimeDriver.DriveAsync(Clock, Client, Client.GetActionRun(id).WaitForCompletionAsync(options, progress));
 
     private async Task WaitUntilParked()
     {
-        while (_client.Scheduler.Queued == 0)
+        while (Client.Scheduler.Queued == 0)
         {
-            await _client.Scheduler.WhenChangedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            await Client.Scheduler.WhenChangedAsync().WaitAsync(TimeSpan.FromSeconds(10));
         }
     }
 

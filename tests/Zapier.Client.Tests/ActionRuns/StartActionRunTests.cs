@@ -9,24 +9,8 @@ using Zapier.Client.Tests.Support;
 namespace Zapier.Client.Tests.ActionRuns;
 
 /// <summary>Starting a run: the request sent, what is retried (only a 429) and what never is.</summary>
-public sealed class StartActionRunTests : IDisposable
+public sealed class StartActionRunTests() : FakeClockStubTest(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero))
 {
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
-    private readonly RunStub _stub;
-    private readonly ZapierClient _client;
-
-    public StartActionRunTests()
-    {
-        _stub = new RunStub(_clock);
-        _client = TestCredentials.FakeTimeClient(_clock, _stub.BaseUrl);
-    }
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _stub.Dispose();
-    }
-
     [Fact]
     public async Task Start_sends_the_schema_shaped_body_and_returns_a_run_with_its_id()
     {
@@ -37,11 +21,11 @@ public sealed class StartActionRunTests : IDisposable
             CallbackUrl = new Uri("https://hooks.example.com/zapier/done"),
         };
 
-        var run = await _client.StartActionRunAsync(request);
+        var run = await Client.StartActionRunAsync(request);
 
         Assert.Equal("arun_7", run.Id);
         Assert.Null(run.LastState);
-        var body = JsonNode.Parse(Assert.Single(_stub.Server.LogEntries).RequestMessage.Body!)!;
+        var body = JsonNode.Parse(Assert.Single(Stub.Server.LogEntries).RequestMessage.Body!)!;
         Assert.Null(JsonDiff.FirstDifference(JsonNode.Parse("""
             {"data":{"action":"core:Vn7xbE60","authentication":null,"inputs":{"email":"me@example.com","count":3,"urgent":true},
              "callback_url":"https://hooks.example.com/zapier/done"}}
@@ -57,39 +41,39 @@ public sealed class StartActionRunTests : IDisposable
     {
         RespondToPost(status, $$"""{"errors":[{"status":{{status}},"code":"gateway","title":"Gateway","detail":"Upstream timed out."}]}""");
 
-        var error = await Assert.ThrowsAsync<ZapierApiException>(() => _client.StartActionRunAsync(new ActionRunRequest("core:1")));
+        var error = await Assert.ThrowsAsync<ZapierApiException>(() => Client.StartActionRunAsync(new ActionRunRequest("core:1")));
 
         Assert.Equal(status, error.StatusCode);
-        Assert.Single(_stub.Server.LogEntries);
+        Assert.Single(Stub.Server.LogEntries);
     }
 
     [Fact]
     public async Task A_429_is_refused_before_processing_so_the_create_is_tried_again_after_retry_after()
     {
-        _stub.Server.Given(Request.Create().UsingPost()).InScenario("create").WillSetStateTo("limited")
+        Stub.Server.Given(Request.Create().UsingPost()).InScenario("create").WillSetStateTo("limited")
             .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Content-Type", "application/json").WithHeader("Retry-After", "12")
                 .WithBody("""{"errors":[{"status":429,"code":"throttled","title":"Too Many Requests","detail":"Slow down."}]}"""));
-        _stub.Server.Given(Request.Create().UsingPost()).InScenario("create").WhenStateIs("limited")
+        Stub.Server.Given(Request.Create().UsingPost()).InScenario("create").WhenStateIs("limited")
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"data":{"type":"run","id":"arun_8"}}"""));
 
-        var run = await FakeTimeDriver.DriveAsync(_clock, _client, _client.StartActionRunAsync(new ActionRunRequest("core:1")));
+        var run = await FakeTimeDriver.DriveAsync(Clock, Client, Client.StartActionRunAsync(new ActionRunRequest("core:1")));
 
         Assert.Equal("arun_8", run.Id);
-        Assert.Equal(2, _stub.Server.LogEntries.Count());
-        Assert.True(_clock.GetUtcNow() >= new DateTimeOffset(2026, 3, 1, 12, 0, 12, TimeSpan.Zero));
+        Assert.Equal(2, Stub.Server.LogEntries.Count());
+        Assert.True(Clock.GetUtcNow() >= new DateTimeOffset(2026, 3, 1, 12, 0, 12, TimeSpan.Zero));
     }
 
     [Fact]
     public async Task Run_and_wait_starts_the_run_and_returns_it_completed()
     {
         RespondToPost(200, """{"data":{"type":"run","id":"arun_9"}}""");
-        _stub.Script("arun_9", Answer.Run("waiting"), Answer.Run("success", results: new JsonArray(new JsonObject { ["ok"] = true })));
+        Stub.Script("arun_9", Answer.Run("waiting"), Answer.Run("success", results: new JsonArray(new JsonObject { ["ok"] = true })));
 
-        var run = await FakeTimeDriver.DriveAsync(_clock, _client, _client.RunActionAsync(WaitUntil.Completed, new ActionRunRequest("core:1")));
+        var run = await FakeTimeDriver.DriveAsync(Clock, Client, Client.RunActionAsync(WaitUntil.Completed, new ActionRunRequest("core:1")));
 
         Assert.True(run.HasCompleted);
         Assert.True(run.LastState!.Succeeded);
-        Assert.Equal(2, _stub.PollTimes("arun_9").Count);
+        Assert.Equal(2, Stub.PollTimes("arun_9").Count);
     }
 
     [Theory]
@@ -99,10 +83,10 @@ public sealed class StartActionRunTests : IDisposable
     [InlineData("https://10.1.2.3/done")]
     public async Task A_callback_url_zapier_would_refuse_is_rejected_before_sending(string url)
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => _client.StartActionRunAsync(new ActionRunRequest("core:1") { CallbackUrl = new Uri(url) }));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Client.StartActionRunAsync(new ActionRunRequest("core:1") { CallbackUrl = new Uri(url) }));
 
         Assert.Equal("CallbackUrl", error.ParamName);
-        Assert.Empty(_stub.Server.LogEntries);
+        Assert.Empty(Stub.Server.LogEntries);
     }
 
     [Fact]
@@ -110,10 +94,10 @@ public sealed class StartActionRunTests : IDisposable
     {
         var url = new Uri("https://hooks.example.com/" + new string('a', 2100));
 
-        await Assert.ThrowsAsync<ArgumentException>(() => _client.StartActionRunAsync(new ActionRunRequest("core:1") { CallbackUrl = url }));
+        await Assert.ThrowsAsync<ArgumentException>(() => Client.StartActionRunAsync(new ActionRunRequest("core:1") { CallbackUrl = url }));
     }
 
     private void RespondToPost(int status, string body) =>
-        _stub.Server.Given(Request.Create().UsingPost().WithPath("/v2/action-runs"))
+        Stub.Server.Given(Request.Create().UsingPost().WithPath("/v2/action-runs"))
             .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body));
 }
