@@ -69,28 +69,27 @@ public sealed class OperationContractTests(StubServerFixture stub) : IClassFixtu
     }
 
     [Fact]
-    public void Every_operation_and_status_of_the_schema_has_a_case_the_client_can_run()
+    public void Every_operation_has_a_generated_method_and_every_documented_response_a_body_to_stub()
     {
-        var cases = Cases().Select(row => ((string)row[0], (string)row[1])).ToHashSet();
-        var missing = new List<string>();
+        using var client = TestCredentials.Client(stub.BaseUrl);
+        var problems = new List<string>();
         foreach (var operation in ApiSchema.Effective.Operations)
         {
-            foreach (var status in operation.Statuses)
+            try
             {
-                var exchange = ContractExchange.For(operation, status);
-                if (!cases.Contains((operation.Id, status)))
-                {
-                    missing.Add($"{operation} {status}: no case");
-                }
-                else if (exchange.ResponseSchema is null && status[0] is not ('3' or '1') && status != "204")
-                {
-                    missing.Add($"{operation} {status}: no application/json schema to build a body from");
-                }
+                KiotaInvoker.Resolve(client, operation, ContractExchange.For(operation, operation.Statuses.First()).PathValues);
             }
+            catch (InvalidOperationException e)
+            {
+                problems.Add(e.Message);
+            }
+
+            problems.AddRange(operation.Statuses
+                .Where(status => ContractExchange.For(operation, status).ResponseSchema is null && status[0] is not ('1' or '3') && status != "204")
+                .Select(status => $"{operation} {status}: no application/json schema to build a body from"));
         }
 
-        Assert.Empty(missing);
-        Assert.Equal(ApiSchema.Effective.Operations.Sum(o => o.Statuses.Count()), cases.Count);
+        Assert.Empty(problems);
     }
 
     private void Arrange(ContractExchange exchange)

@@ -17,16 +17,7 @@ internal static class KiotaInvoker
         ZapierClient client, ApiOperation operation, IReadOnlyDictionary<string, string> pathValues,
         IReadOnlyDictionary<string, JsonNode?> query, JsonNode? body, CancellationToken cancellationToken = default)
     {
-        object builder = client;
-        foreach (var segment in operation.Path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            builder = segment.StartsWith('{')
-                ? Indexer(builder).GetValue(builder, [pathValues[segment.Trim('{', '}')]])!
-                : Property(builder, segment).GetValue(builder)!;
-        }
-
-        var methodName = char.ToUpperInvariant(operation.Method[0]) + operation.Method[1..].ToLowerInvariant() + "Async";
-        var method = builder.GetType().GetMethods().Single(m => m.Name == methodName);
+        var (builder, method) = Resolve(client, operation, pathValues);
         var arguments = new List<object?>();
         foreach (var parameter in method.GetParameters())
         {
@@ -50,6 +41,23 @@ internal static class KiotaInvoker
         var task = (Task)method.Invoke(builder, [.. arguments])!;
         await task.ConfigureAwait(false);
         return task.GetType().GetProperty("Result")?.GetValue(task) is { } result && result.GetType().Name != "VoidTaskResult" ? result : null;
+    }
+
+    /// <summary>The generated request builder for an operation's path, and its method for the operation's HTTP method.</summary>
+    public static (object Builder, MethodInfo Method) Resolve(ZapierClient client, ApiOperation operation, IReadOnlyDictionary<string, string> pathValues)
+    {
+        object builder = client;
+        foreach (var segment in operation.Path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            builder = segment.StartsWith('{')
+                ? Indexer(builder).GetValue(builder, [pathValues[segment.Trim('{', '}')]])!
+                : Property(builder, segment).GetValue(builder)!;
+        }
+
+        var methodName = char.ToUpperInvariant(operation.Method[0]) + operation.Method[1..].ToLowerInvariant() + "Async";
+        var method = builder.GetType().GetMethods().SingleOrDefault(m => m.Name == methodName)
+            ?? throw new InvalidOperationException($"{builder.GetType().Name} has no {methodName} for {operation}.");
+        return (builder, method);
     }
 
     /// <summary>The query parameter property of a generated query class for a wire name.</summary>
