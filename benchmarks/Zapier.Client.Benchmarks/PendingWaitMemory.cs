@@ -16,8 +16,7 @@ internal static class PendingWaitMemory
             Enumerable.Range(0, n).Select(_ => Task.Delay(TimeSpan.FromHours(1), TimeProvider.System, cancel)).ToList(), ready: null);
 
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        using var http = new HttpClient(new InMemoryRunApi(clock, _ => DateTimeOffset.MaxValue));
-        using var client = new ZapierClient(http, new ZapierClientOptions { AccessToken = "benchmark", TimeProvider = clock });
+        using var client = new ZapierClient(new InMemoryRunApi(clock, _ => DateTimeOffset.MaxValue), new ZapierClientOptions { AccessToken = "benchmark", TimeProvider = clock }, disposeTransport: true);
         var options = ActionRunWaitOptions.Default with { InitialDelay = TimeSpan.FromHours(1), Timeout = TimeSpan.FromDays(1) };
         var scheduler = await MeasureAsync(count, (n, cancel) =>
             Enumerable.Range(0, n).Select(i => (Task)client.GetActionRun("run-" + i).WaitForCompletionAsync(options, cancellationToken: cancel)).ToList(),

@@ -59,8 +59,7 @@ internal static class PollingEfficiency
     {
         var clock = new FakeTimeProvider(Start);
         var api = new InMemoryRunApi(clock, _ => Start + duration);
-        using var http = new HttpClient(api);
-        using var client = new ZapierClient(http, new ZapierClientOptions { AccessToken = "benchmark", TimeProvider = clock });
+        using var client = new ZapierClient(api, new ZapierClientOptions { AccessToken = "benchmark", TimeProvider = clock }, disposeTransport: true);
         await FakeTimeDriver.DriveAsync(clock, client, client.GetActionRun("run").WaitForCompletionAsync(options));
         var (polls, detected) = api.Run("run");
         return (polls, (detected!.Value - (Start + duration)).TotalSeconds);

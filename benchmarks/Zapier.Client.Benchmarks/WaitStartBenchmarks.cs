@@ -11,7 +11,7 @@ namespace Zapier.Client.Benchmarks;
 [MemoryDiagnoser]
 public class WaitStartBenchmarks
 {
-    private HttpClient _http = null!;
+    private InMemoryRunApi _api = null!;
     private ZapierClient _client = null!;
     private ActionRunWaitOptions _options = null!;
 
@@ -22,8 +22,8 @@ public class WaitStartBenchmarks
     public void Setup()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        _http = new HttpClient(new InMemoryRunApi(clock, _ => DateTimeOffset.MaxValue));
-        _client = new ZapierClient(_http, new ZapierClientOptions { AccessToken = "benchmark", TimeProvider = clock });
+        _api = new InMemoryRunApi(clock, _ => DateTimeOffset.MaxValue);
+        _client = new ZapierClient(_api, new ZapierClientOptions { AccessToken = "benchmark", TimeProvider = clock });
         _options = ActionRunWaitOptions.Default with { InitialDelay = TimeSpan.FromHours(1), Timeout = TimeSpan.FromDays(1) };
     }
 
@@ -31,7 +31,7 @@ public class WaitStartBenchmarks
     public void Cleanup()
     {
         _client.Dispose();
-        _http.Dispose();
+        _api.Dispose();
     }
 
     [Benchmark(Baseline = true)]

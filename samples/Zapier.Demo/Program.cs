@@ -62,7 +62,7 @@ using (client)
 {
     try
     {
-        Console.WriteLine($"Running action {actionId} against {client.Options.BaseUrl}");
+        Console.WriteLine($"Running action {actionId} against {client.BaseUrl}");
 
         var request = new ActionRunRequest(actionId!)
         {
@@ -103,7 +103,7 @@ using (client)
     }
     catch (HttpRequestException e)
     {
-        Console.Error.WriteLine($"Could not reach {client.Options.BaseUrl}: {e.Message}");
+        Console.Error.WriteLine($"Could not reach {client.BaseUrl}: {e.Message}");
         return 1;
     }
     catch (OperationCanceledException) when (ct.IsCancellationRequested)

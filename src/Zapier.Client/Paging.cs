@@ -55,7 +55,7 @@ public partial class ZapierClient
 
     private string CheckedLink(string link)
     {
-        var baseUrl = Options.BaseUrl;
+        var baseUrl = BaseUrl;
         if (!Uri.TryCreate(link, UriKind.Absolute, out var uri))
         {
             throw new ZapierProtocolException($"links.next is not an absolute URL ({Describe(link)}); not followed.");

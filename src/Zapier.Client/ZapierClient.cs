@@ -1,7 +1,6 @@
-using System.Net;
 using Microsoft.Kiota.Http.HttpClientLibrary;
 using Zapier.Client.ActionRuns;
-using Zapier.Client.Authentication;
+using Zapier.Client.Budget;
 using Zapier.Client.Errors;
 using Zapier.Client.Generated;
 using Zapier.Client.Http;
@@ -11,49 +10,73 @@ namespace Zapier.Client;
 /// <summary>
 /// The entry point to Zapier's Partner API. Navigate to an operation through the generated request builders
 /// (<c>client.V2.ActionRuns["id"].GetAsync()</c>); API errors surface as <see cref="ZapierApiException"/>.
+/// Every request goes through the client's pipeline: retries, the request budget, time limits, redirect and
+/// response guards, telemetry (see the README's "The request pipeline").
 /// </summary>
 public partial class ZapierClient : ZapierGeneratedClient, IDisposable
 {
     private readonly HttpClient? _ownedHttpClient;
-    private readonly ZapierRuntime _runtime;
+    private readonly bool _ownsCore;
 
     /// <summary>Creates a client that authenticates with a fixed access token.</summary>
     public ZapierClient(string accessToken, ZapierClientOptions? options = null)
-        : this(Setup.Create(WithToken(options, accessToken), httpClient: null))
+        : this(new ZapierClientCore(WithToken(options, accessToken)), transport: null, disposeTransport: true)
     {
     }
 
     /// <summary>Creates a client that asks <paramref name="accessTokenProvider"/> for a token for each request that needs one.</summary>
     public ZapierClient(Func<CancellationToken, ValueTask<string>> accessTokenProvider, ZapierClientOptions? options = null)
-        : this(Setup.Create(WithTokenProvider(options, accessTokenProvider), httpClient: null))
+        : this(new ZapierClientCore(WithTokenProvider(options, accessTokenProvider)), transport: null, disposeTransport: true)
     {
     }
 
     /// <summary>Creates a client from options alone (for example with only a client id).</summary>
     public ZapierClient(ZapierClientOptions options)
-        : this(Setup.Create(options ?? throw new ArgumentNullException(nameof(options)), httpClient: null))
+        : this(new ZapierClientCore(options ?? throw new ArgumentNullException(nameof(options))), transport: null, disposeTransport: true)
     {
     }
 
     /// <summary>
-    /// Creates a client that sends through <paramref name="httpClient"/>, whose handlers and lifetime stay the
-    /// caller's (the client does not dispose it).
+    /// Creates a client whose whole pipeline (retries, budget, time limits, guards, telemetry) sends through
+    /// <paramref name="transport"/>: a handler of your own with a proxy, client certificates or a test double. It
+    /// should not follow redirects itself (<c>AllowAutoRedirect = false</c>).
     /// </summary>
-    public ZapierClient(HttpClient httpClient, ZapierClientOptions options)
-        : this(Setup.Create(options ?? throw new ArgumentNullException(nameof(options)), httpClient ?? throw new ArgumentNullException(nameof(httpClient))))
+    /// <param name="transport">The innermost handler, which talks to the network.</param>
+    /// <param name="options">The client's settings.</param>
+    /// <param name="disposeTransport">Whether disposing the client disposes <paramref name="transport"/>.</param>
+    public ZapierClient(HttpMessageHandler transport, ZapierClientOptions options, bool disposeTransport = false)
+        : this(new ZapierClientCore(options ?? throw new ArgumentNullException(nameof(options))),
+               transport ?? throw new ArgumentNullException(nameof(transport)), disposeTransport)
     {
     }
 
-    private ZapierClient(Setup setup)
-        : base(setup.Adapter)
+    private ZapierClient(ZapierClientCore core, HttpMessageHandler? transport, bool disposeTransport)
+        : this(core, HttpPipeline.Create(core, transport ?? HttpPipeline.DefaultTransport(), transport is null || disposeTransport), ownsCore: true, ownsHttpClient: true)
     {
-        _ownedHttpClient = setup.OwnedHttpClient;
-        _runtime = setup.Adapter.Runtime;
-        Options = setup.Options;
     }
+
+    /// <summary>A client over an <see cref="HttpClient"/> that already carries the pipeline (from <c>IHttpClientFactory</c>).</summary>
+    internal ZapierClient(ZapierClientCore core, HttpClient httpClient, bool ownsCore, bool ownsHttpClient)
+        : base(new ZapierRequestAdapter(
+            new HttpClientRequestAdapter(core.Authentication, new Serialization.ZapierParseNodeFactory(), httpClient: httpClient)
+            {
+                BaseUrl = core.BaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/'),
+            },
+            core))
+    {
+        Core = core;
+        _ownsCore = ownsCore;
+        _ownedHttpClient = ownsHttpClient ? httpClient : null;
+    }
+
+    /// <summary>Where this client sends requests (and the only origin its credentials and followed links go to).</summary>
+    public Uri BaseUrl => Core.BaseUrl;
+
+    /// <summary>What this client shares with the other clients of its registration.</summary>
+    internal ZapierClientCore Core { get; }
 
     /// <summary>The scheduler shared by this client's requests and waits (tests and benchmarks drive it).</summary>
-    internal RequestScheduler Scheduler => _runtime.Scheduler;
+    internal RequestScheduler Scheduler => Core.Scheduler;
 
     /// <summary>
     /// Starts an action run (<c>POST /v2/action-runs</c>) and returns it, to wait on or keep. The request is never
@@ -93,13 +116,10 @@ public partial class ZapierClient : ZapierGeneratedClient, IDisposable
     public ActionRun GetActionRun(string id)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        return new ActionRun(id, V2.ActionRuns[id], _runtime);
+        return new ActionRun(id, V2.ActionRuns[id], Core);
     }
 
-    /// <summary>A copy of the options this client was created with.</summary>
-    public ZapierClientOptions Options { get; }
-
-    /// <summary>Releases the HTTP client this instance created (not one passed in by the caller).</summary>
+    /// <summary>Releases what this instance owns: its HTTP client, and its scheduler unless it shares them with others.</summary>
     public void Dispose()
     {
         Dispose(true);
@@ -112,7 +132,10 @@ public partial class ZapierClient : ZapierGeneratedClient, IDisposable
         if (disposing)
         {
             _ownedHttpClient?.Dispose();
-            _runtime.Dispose();
+            if (_ownsCore)
+            {
+                Core.Dispose();
+            }
         }
     }
 
@@ -130,76 +153,5 @@ public partial class ZapierClient : ZapierGeneratedClient, IDisposable
         var copy = options?.Clone() ?? new ZapierClientOptions();
         copy.AccessTokenProvider = provider;
         return copy;
-    }
-
-    private sealed record Setup(ZapierRequestAdapter Adapter, HttpClient? OwnedHttpClient, ZapierClientOptions Options)
-    {
-        public static Setup Create(ZapierClientOptions source, HttpClient? httpClient)
-        {
-            var options = source.Clone();
-            var baseUrl = ValidateBaseUrl(options.BaseUrl);
-            if (options.AccessToken is not null && string.IsNullOrWhiteSpace(options.AccessToken))
-            {
-                throw new ArgumentException("AccessToken is empty; leave it null or give a token.", nameof(source));
-            }
-
-            if (options.ClientId is not null && string.IsNullOrWhiteSpace(options.ClientId))
-            {
-                throw new ArgumentException("ClientId is empty; leave it null or give the partner's client id.", nameof(source));
-            }
-
-            if (options.RequestTimeout <= TimeSpan.Zero && options.RequestTimeout != Timeout.InfiniteTimeSpan)
-            {
-                throw new ArgumentOutOfRangeException(nameof(source), options.RequestTimeout, "RequestTimeout must be positive.");
-            }
-
-            var fixedToken = options.AccessToken;
-            var tokens = options.AccessTokenProvider
-                ?? (fixedToken is null ? null : new Func<CancellationToken, ValueTask<string>>(_ => ValueTask.FromResult(fixedToken)));
-            var auth = new ZapierAuthenticationProvider(baseUrl, tokens, options.ClientId);
-
-            if (options.RequestsPerMinute < 1)
-            {
-                throw new ArgumentOutOfRangeException(nameof(source), options.RequestsPerMinute, "RequestsPerMinute must be at least 1.");
-            }
-
-            ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options.TimeProvider));
-            ArgumentNullException.ThrowIfNull(options.ActionRunWaiting, nameof(options.ActionRunWaiting));
-            options.ActionRunWaiting.Validate();
-
-            ArgumentNullException.ThrowIfNull(options.Retry, nameof(options.Retry));
-            options.Retry.Validate();
-            ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxResponseBytes, 1024, nameof(options.MaxResponseBytes));
-            var logger = (options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("Zapier.Client");
-            var runtime = new ZapierRuntime(options.TimeProvider, options.RequestsPerMinute, options.ActionRunWaiting, logger);
-            var owned = httpClient is null ? HttpPipeline.Create(options, runtime.Scheduler, logger) : null;
-            var adapter = new HttpClientRequestAdapter(auth, new Serialization.ZapierParseNodeFactory(), httpClient: httpClient ?? owned)
-            {
-                BaseUrl = baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/'),
-            };
-            return new Setup(new ZapierRequestAdapter(adapter, runtime), owned, options);
-        }
-
-        private static Uri ValidateBaseUrl(Uri? baseUrl)
-        {
-            if (baseUrl is null || !baseUrl.IsAbsoluteUri)
-            {
-                throw new ArgumentException("BaseUrl must be an absolute URL such as https://api.zapier.com.", nameof(baseUrl));
-            }
-
-            var loopback = baseUrl.IsLoopback || (IPAddress.TryParse(baseUrl.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
-            if (baseUrl.Scheme != Uri.UriSchemeHttps && !(baseUrl.Scheme == Uri.UriSchemeHttp && loopback))
-            {
-                throw new ArgumentException(
-                    $"BaseUrl '{baseUrl}' must use https; plain http is only allowed for loopback hosts (local stubs).", nameof(baseUrl));
-            }
-
-            if (!string.IsNullOrEmpty(baseUrl.Query) || !string.IsNullOrEmpty(baseUrl.Fragment))
-            {
-                throw new ArgumentException($"BaseUrl '{baseUrl}' must not have a query or fragment.", nameof(baseUrl));
-            }
-
-            return baseUrl;
-        }
     }
 }

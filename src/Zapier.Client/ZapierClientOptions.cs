@@ -1,6 +1,12 @@
+using System.Net;
+using System.Threading.RateLimiting;
+
 namespace Zapier.Client;
 
-/// <summary>Settings for a <see cref="ZapierClient"/>: where to send requests and which credentials to use.</summary>
+/// <summary>
+/// Settings for a <see cref="ZapierClient"/>: where to send requests, which credentials to use, and how to pace and
+/// retry them. A client copies them when it is created; changing them afterwards does not affect it.
+/// </summary>
 public sealed class ZapierClientOptions
 {
     /// <summary>The Partner API's address.</summary>
@@ -24,15 +30,27 @@ public sealed class ZapierClientOptions
     /// </summary>
     public string? ClientId { get; set; }
 
-    /// <summary>Time allowed for one call, all retries included; defaults to 100 seconds.</summary>
+    /// <summary>
+    /// Time allowed for one call, its retries, its waits for the budget and the reading of its response included;
+    /// defaults to 100 seconds. <see cref="Timeout.InfiniteTimeSpan"/> turns the limit off.
+    /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
     /// <summary>
-    /// Requests per minute this client allows itself, spread evenly; defaults to 60, Zapier's per-IP limit. The
-    /// server's Retry-After and X-RateLimit-* headers can only make it slower. Applies to the client's own pipeline
-    /// (not to a caller-supplied HttpClient, except for action-run polls).
+    /// Requests per minute the default budget allows, spread evenly; defaults to 60, Zapier's per-IP limit. The
+    /// server's Retry-After and X-RateLimit-* headers can only make it slower. Ignored when <see cref="RateLimiter"/>
+    /// is set.
     /// </summary>
     public int RequestsPerMinute { get; set; } = 60;
+
+    /// <summary>
+    /// The request budget, when you bring your own (for example one shared by a fleet of processes): every attempt of
+    /// every request and every action-run poll acquires one permit from it, after the server's hold. A limiter that
+    /// queues delays requests; one that refuses fails them, after the retries, with
+    /// <see cref="Errors.ZapierBudgetException"/>. The client does not dispose it. Null (the default) means
+    /// <see cref="RequestsPerMinute"/> evenly spaced.
+    /// </summary>
+    public RateLimiter? RateLimiter { get; set; }
 
     /// <summary>Default settings of action-run waits; see <see cref="ActionRuns.ActionRunWaitOptions"/>.</summary>
     public ActionRuns.ActionRunWaitOptions ActionRunWaiting { get; set; } = ActionRuns.ActionRunWaitOptions.Default;
@@ -50,4 +68,105 @@ public sealed class ZapierClientOptions
     public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
 
     internal ZapierClientOptions Clone() => (ZapierClientOptions)MemberwiseClone();
+
+    /// <summary>Every problem with these settings, as sentences naming the setting; empty when they are usable.</summary>
+    internal IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (BaseUrl is null || !BaseUrl.IsAbsoluteUri)
+        {
+            problems.Add("BaseUrl must be an absolute URL such as https://api.zapier.com.");
+        }
+        else
+        {
+            var loopback = BaseUrl.IsLoopback || (IPAddress.TryParse(BaseUrl.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+            if (BaseUrl.Scheme != Uri.UriSchemeHttps && !(BaseUrl.Scheme == Uri.UriSchemeHttp && loopback))
+            {
+                problems.Add($"BaseUrl '{BaseUrl}' must use https; plain http is only allowed for loopback hosts (local stubs).");
+            }
+
+            if (!string.IsNullOrEmpty(BaseUrl.Query) || !string.IsNullOrEmpty(BaseUrl.Fragment))
+            {
+                problems.Add($"BaseUrl '{BaseUrl}' must not have a query or fragment.");
+            }
+        }
+
+        if (AccessToken is not null && string.IsNullOrWhiteSpace(AccessToken))
+        {
+            problems.Add("AccessToken is empty; leave it null or give a token.");
+        }
+
+        if (ClientId is not null && string.IsNullOrWhiteSpace(ClientId))
+        {
+            problems.Add("ClientId is empty; leave it null or give the partner's client id.");
+        }
+
+        if (RequestTimeout <= TimeSpan.Zero && RequestTimeout != Timeout.InfiniteTimeSpan)
+        {
+            problems.Add($"RequestTimeout must be positive (or Timeout.InfiniteTimeSpan); it is {RequestTimeout}.");
+        }
+
+        if (RequestsPerMinute < 1)
+        {
+            problems.Add($"RequestsPerMinute must be at least 1; it is {RequestsPerMinute}.");
+        }
+
+        if (MaxResponseBytes < 1024)
+        {
+            problems.Add($"MaxResponseBytes must be at least 1024; it is {MaxResponseBytes}.");
+        }
+
+        if (TimeProvider is null)
+        {
+            problems.Add("TimeProvider must not be null.");
+        }
+
+        Nested(problems, "ActionRunWaiting", ActionRunWaiting, static o => o.Validate());
+        Nested(problems, "Retry", Retry, static o => o.Validate());
+        return problems;
+    }
+
+    /// <summary>Throws the first problem: <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/>, naming the setting.</summary>
+    internal void Validate()
+    {
+        if (TimeProvider is null)
+        {
+            throw new ArgumentNullException(nameof(TimeProvider));
+        }
+
+        ArgumentNullException.ThrowIfNull(ActionRunWaiting, nameof(ActionRunWaiting));
+        ArgumentNullException.ThrowIfNull(Retry, nameof(Retry));
+        ActionRunWaiting.Validate();
+        Retry.Validate();
+        if (RequestTimeout <= TimeSpan.Zero && RequestTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RequestTimeout), RequestTimeout, "RequestTimeout must be positive.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(RequestsPerMinute, 1, nameof(RequestsPerMinute));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxResponseBytes, 1024, nameof(MaxResponseBytes));
+        if (Problems() is [var first, ..])
+        {
+            throw new ArgumentException(first, first.StartsWith("BaseUrl", StringComparison.Ordinal) ? nameof(BaseUrl) : first.Split(' ')[0]);
+        }
+    }
+
+    private static void Nested<T>(List<string> problems, string name, T? value, Action<T> validate)
+        where T : class
+    {
+        if (value is null)
+        {
+            problems.Add($"{name} must not be null.");
+            return;
+        }
+
+        try
+        {
+            validate(value);
+        }
+        catch (ArgumentException e)
+        {
+            problems.Add($"{name}.{e.ParamName}: {e.Message.Split(" (Parameter", 2)[0]}");
+        }
+    }
 }

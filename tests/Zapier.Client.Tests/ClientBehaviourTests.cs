@@ -34,7 +34,7 @@ public sealed class ClientBehaviourTests(StubServerFixture stub) : IClassFixture
     public void Https_and_loopback_base_urls_are_accepted(string baseUrl)
     {
         using var client = new ZapierClient("token", new ZapierClientOptions { BaseUrl = new Uri(baseUrl) });
-        Assert.Equal(new Uri(baseUrl), client.Options.BaseUrl);
+        Assert.Equal(new Uri(baseUrl), client.BaseUrl);
     }
 
     [Fact]
@@ -154,17 +154,36 @@ public sealed class ClientBehaviourTests(StubServerFixture stub) : IClassFixture
     }
 
     [Fact]
-    public async Task A_caller_owned_http_client_is_used_and_not_disposed()
+    public async Task A_caller_transport_gets_the_whole_pipeline_and_is_not_disposed()
     {
-        RespondOk(stub.Server, """{"data":{"type":"run","status":"waiting","errors":[]}}""");
-        using var http = new HttpClient();
-        using (var client = new ZapierClient(http, new ZapierClientOptions { BaseUrl = stub.BaseUrl, AccessToken = "t" }))
+        stub.Server.Reset();
+        var requests = 0;
+        stub.Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithCallback(_ => Interlocked.Increment(ref requests) == 1
+            ? new WireMock.ResponseMessage { StatusCode = 503 }
+            : new WireMock.ResponseMessage
+            {
+                StatusCode = 200,
+                Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
+                BodyData = new WireMock.Util.BodyData
+                {
+                    BodyAsString = """{"data":{"type":"run","status":"waiting","errors":[]}}""", DetectedBodyType = WireMock.Types.BodyType.String,
+                },
+            }));
+        using var transport = new SocketsHttpHandler { AllowAutoRedirect = false };
+        ActionRunResponse? run;
+        using (var client = new ZapierClient(transport, new ZapierClientOptions
+               {
+                   BaseUrl = stub.BaseUrl, AccessToken = "t", Retry = ZapierRetryOptions.Default with { BaseDelay = TimeSpan.Zero },
+               }))
         {
-            await client.V2.ActionRuns["r"].GetAsync();
+            run = await client.V2.ActionRuns["r"].GetAsync(); // the 503 is retried: the pipeline wraps the caller's transport
         }
 
+        Assert.Equal(ActionRunResponseStatusEnum.Waiting, run!.Data!.Status);
+        using var http = new HttpClient(transport, disposeHandler: false);
         using var stillUsable = await http.GetAsync(new Uri(stub.BaseUrl, "/v2/action-runs/r"));
-        Assert.Equal(2, stub.Server.LogEntries.Count());
+        Assert.Equal(HttpStatusCode.OK, stillUsable.StatusCode);
+        Assert.Equal(3, stub.Server.LogEntries.Count());
     }
 
     private static void RespondOk(WireMockServer server, string body)

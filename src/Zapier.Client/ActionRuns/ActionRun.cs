@@ -10,9 +10,9 @@ namespace Zapier.Client.ActionRuns;
 public sealed class ActionRun
 {
     private readonly ActionRunPoller _poller;
-    private readonly ZapierRuntime _runtime;
+    private readonly ZapierClientCore _runtime;
 
-    internal ActionRun(string id, ActionRunsItemRequestBuilder builder, ZapierRuntime runtime)
+    internal ActionRun(string id, ActionRunsItemRequestBuilder builder, ZapierClientCore runtime)
     {
         Id = id;
         _runtime = runtime;

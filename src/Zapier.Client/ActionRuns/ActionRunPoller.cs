@@ -1,7 +1,9 @@
-using Microsoft.Extensions.Logging;
+using System.Threading.RateLimiting;
 using Zapier.Client.Errors;
 using Zapier.Client.Generated.V2.ActionRuns.Item;
 using Zapier.Client.Http;
+using Zapier.Client.Resilience;
+using Zapier.Client.Telemetry;
 
 namespace Zapier.Client.ActionRuns;
 
@@ -10,7 +12,7 @@ namespace Zapier.Client.ActionRuns;
 /// values, with growing delays, server hints as floors, a deadline with one last poll at it, and transient failures
 /// of single polls ridden out.
 /// </summary>
-internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRuntime runtime, string id)
+internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierClientCore runtime, string id)
 {
     private const int MaxPollsWithoutStatus = 3;
 
@@ -26,8 +28,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
             {
                 if (slotTaken)
                 {
-                    c.Options.Add(new PreacquiredSlotOption());
-                    c.Options.Add(NoRetries);
+                    c.Options.Add(new ZapierCallContext { BudgetPermitTaken = true, Retry = NoRetries });
                 }
             },
             linked?.Token ?? cancellationToken).ConfigureAwait(false);
@@ -87,18 +88,18 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
             }
 
             progress?.Report(new ActionRunProgress(id, last?.Status?.Value, polls, due - now, now - started));
-            runtime.Logger.LogDebug(
-                "Action run {RunId}: {Status} after {Polls} polls; next poll in {Delay}{Final}",
-                id, last?.Status?.Value ?? lastError?.GetType().Name ?? "not polled", polls, due - now, final ? " (last, at the deadline)" : string.Empty);
+            runtime.Log.WaitPoll(id, last?.Status?.Value ?? lastError?.GetType().Name ?? "not polled", polls, due - now, final ? " (last, at the deadline)" : string.Empty);
             await scheduler.DelayUntilAsync(due, cancellationToken).ConfigureAwait(false);
+            RateLimitLease lease;
             if (!final)
             {
-                await scheduler.AcquireSlotAsync(cancellationToken).ConfigureAwait(false);
+                await scheduler.WaitForServerAsync(cancellationToken).ConfigureAwait(false);
+                lease = await runtime.Budget.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 // The last poll happens at the deadline even if the budget or a server hint would push it later.
-                scheduler.TryAcquireSlotNow();
+                lease = runtime.Budget.AttemptAcquire(1);
             }
 
             polls++;
@@ -109,7 +110,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
                 last = await PollOnceAsync(slotTaken: true, options.PollTimeout, cancellationToken).ConfigureAwait(false);
                 lastError = null;
             }
-            catch (ZapierApiException e) when (IsTransient(e.StatusCode))
+            catch (ZapierApiException e) when (OutcomeClassifier.Classify(e) == OutcomeKind.Transient)
             {
                 lastError = e;
                 notBefore = ServerHints.NotBefore(e.Header, time.GetUtcNow());
@@ -122,6 +123,10 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
                                        && e is ZapierNetworkException or ZapierTimeoutException or OperationCanceledException)
             {
                 lastError = e; // connection reset or refused, or this poll timed out: the next poll may work
+            }
+            finally
+            {
+                lease.Dispose();
             }
 
             if (lastError is null)
@@ -154,9 +159,6 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
             delay = TimeSpan.FromTicks((long)Math.Min(delay.Ticks * options.Multiplier, options.MaxDelay.Ticks));
         }
     }
-
-    /// <summary>429, 408 and 5xx fail one poll, not the wait; other statuses (400, 401, 403, 404, 409, ...) end it.</summary>
-    internal static bool IsTransient(int status) => status is 408 or 429 || status >= 500;
 
     private static ActionRunState Finish(ActionRunState state, ActionRunWaitOptions options) =>
         options.ThrowOnError && state.Status is { IsError: true } ? throw new ActionRunFailedException(state) : state;

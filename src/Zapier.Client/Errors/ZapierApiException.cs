@@ -29,14 +29,14 @@ public sealed partial class ZapierApiException : ZapierException
         Errors = ErrorResponse?.Errors ?? [];
         RequestId = requestId;
         BodySnippet = bodySnippet;
-        if (Http.ServerHints.RetryAfter(Header("Retry-After"), now) is { } retryAt)
+        if (Resilience.ServerHints.RetryAfter(Header("Retry-After"), now) is { } retryAt)
         {
             RetryAfter = retryAt > now ? retryAt - now : TimeSpan.Zero;
         }
 
         RateLimitLimit = Number(Header("X-RateLimit-Limit"));
         RateLimitRemaining = Number(Header("X-RateLimit-Remaining"));
-        RateLimitReset = Number(Header("X-RateLimit-Reset")) is { } reset and > 0 and < 253402300799 ? DateTimeOffset.FromUnixTimeSeconds(reset) : null;
+        RateLimitReset = Resilience.ServerHints.ResetTime(Header("X-RateLimit-Reset"));
     }
 
     /// <summary>How long the server asked to wait (Retry-After, seconds or an HTTP date), if it did.</summary>

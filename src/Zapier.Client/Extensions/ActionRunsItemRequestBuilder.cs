@@ -13,7 +13,7 @@ public partial class ActionRunsItemRequestBuilder
     public Task<ActionRunState> WaitForCompletionAsync(
         ActionRunWaitOptions? options = null, IProgress<ActionRunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var runtime = (RequestAdapter as ZapierRequestAdapter)?.Runtime
+        var runtime = (RequestAdapter as ZapierRequestAdapter)?.Core
             ?? throw new InvalidOperationException("Waiting needs a request builder obtained from a ZapierClient.");
         var id = PathParameters.TryGetValue("id", out var value) ? value?.ToString() : null;
         if (string.IsNullOrEmpty(id))

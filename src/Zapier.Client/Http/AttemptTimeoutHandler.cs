@@ -1,38 +1,31 @@
-using Polly;
-using Polly.Timeout;
+using Zapier.Client.Resilience;
 
 namespace Zapier.Client.Http;
 
-/// <summary>Gives each attempt its own time limit (after its budget wait), and names the failure as an attempt timeout.</summary>
-internal sealed class AttemptTimeoutHandler(ResiliencePipeline pipeline, ZapierRetryOptions defaults) : DelegatingHandler
+/// <summary>
+/// Gives each attempt <see cref="ZapierRetryOptions.AttemptTimeout"/> on the client's clock, counted after its wait
+/// for the budget, and names the failure <see cref="AttemptTimedOutException"/> so the retry policy can tell it from
+/// the caller's cancellation.
+/// </summary>
+internal sealed class AttemptTimeoutHandler(TimeProvider time, ZapierRetryOptions defaults) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var limit = ResiliencePipelines.SettingsFor(request, defaults).AttemptTimeout;
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(ResiliencePipelines.AttemptTimeoutKey, limit);
+        var limit = (ZapierCallContext.Of(request)?.Retry ?? defaults).AttemptTimeout;
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var timer = time == TimeProvider.System ? null : time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), attempt, limit, Timeout.InfiniteTimeSpan);
+        if (timer is null)
+        {
+            attempt.CancelAfter(limit);
+        }
+
         try
         {
-            return await pipeline.ExecuteAsync(
-                static async (ctx, state) => await state.Handler.BaseSend(state.Request, ctx.CancellationToken).ConfigureAwait(false),
-                context, (Handler: this, Request: request)).ConfigureAwait(false);
+            return await base.SendAsync(request, attempt.Token).ConfigureAwait(false);
         }
-        catch (TimeoutRejectedException e)
+        catch (OperationCanceledException e) when (attempt.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new AttemptTimedOutException(limit, e);
         }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
     }
-
-    private Task<HttpResponseMessage> BaseSend(HttpRequestMessage request, CancellationToken cancellationToken) => base.SendAsync(request, cancellationToken);
-}
-
-/// <summary>One attempt ran out of time (the call may still be retried).</summary>
-internal sealed class AttemptTimedOutException(TimeSpan limit, Exception inner)
-    : TimeoutException($"The attempt timed out after {limit.TotalSeconds:0.#} s.", inner)
-{
-    public TimeSpan Limit { get; } = limit;
 }

@@ -1,32 +1,69 @@
-using Microsoft.Kiota.Http.HttpClientLibrary;
 using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Logging;
+using Microsoft.Kiota.Http.HttpClientLibrary;
 using Microsoft.Kiota.Http.HttpClientLibrary.Middleware;
 using Zapier.Client.Serialization;
 
 namespace Zapier.Client.Http;
 
-/// <summary>Builds the HTTP pipeline a <see cref="ZapierClient"/> owns when it is not handed an <see cref="HttpClient"/>.</summary>
+/// <summary>
+/// The client's HTTP pipeline, the same for <c>new ZapierClient(...)</c> and for clients from
+/// <c>AddZapierClient</c> (where <c>IHttpClientFactory</c> owns the handlers' lifetimes). Outermost first:
+/// <list type="number">
+/// <item>resilience (Polly): retries with backoff on the client's clock, then a permit from the request budget for
+/// each attempt (<see cref="Resilience.CallResilience"/>);</item>
+/// <item><see cref="AttemptTimeoutHandler"/>: each attempt's time limit, counted after its budget wait;</item>
+/// <item><see cref="ServerHintsHandler"/>: Retry-After and X-RateLimit-* hold every request of the client;</item>
+/// <item><see cref="ResponseCaptureHandler"/>: size cap, content-type guard, quotes of non-JSON error bodies;</item>
+/// <item>Kiota's default handlers without its retry handler (which would retry POSTs and end in an
+/// AggregateException): redirect, user agent, parameter-name decoding, header inspection, URI replacement;</item>
+/// <item>the transport: <see cref="SocketsHttpHandler"/> without automatic redirects, or the caller's handler.</item>
+/// </list>
+/// </summary>
 internal static class HttpPipeline
 {
-    /// <summary>
-    /// Outermost first: Polly retry and total timeout for the call; the shared scheduler and budget for each attempt
-    /// (retry backoffs wait there too); the attempt timeout; the response guard (size cap, content types, error
-    /// snapshots); then Kiota's default handlers without its <see cref="RetryHandler"/>, which would retry POSTs
-    /// (running an action twice), ignore the date form of Retry-After and end in an AggregateException. Kiota's
-    /// redirect handler stays: it drops Authorization when scheme, host or port change.
-    /// </summary>
-    public static HttpClient Create(ZapierClientOptions options, RequestScheduler scheduler, ILogger logger)
+    /// <summary>Fresh handler instances over the core's shared state (the factory builds a chain per handler lifetime).</summary>
+    public static IEnumerable<DelegatingHandler> Handlers(ZapierClientCore core)
     {
-        DelegatingHandler[] handlers =
-        [
-            new ResilienceHandler(ResiliencePipelines.Call(options.Retry, options.RequestTimeout, options.TimeProvider, logger)),
-            new RequestBudgetHandler(scheduler),
-            new AttemptTimeoutHandler(ResiliencePipelines.Attempt(options.TimeProvider), options.Retry),
-            new ResponseCaptureHandler(options.MaxResponseBytes),
-            .. KiotaClientFactory.CreateDefaultHandlers().Where(h => h is not RetryHandler),
-        ];
-        var first = KiotaClientFactory.ChainHandlersCollectionAndGetFirstLink(KiotaClientFactory.GetDefaultHttpMessageHandler(), handlers);
-        return new HttpClient(first!) { Timeout = Timeout.InfiniteTimeSpan }; // the Polly timeouts, on the client's clock, apply
+        yield return new ResilienceHandler(core.Resilience.For);
+        yield return new AttemptTimeoutHandler(core.Time, core.Options.Retry);
+        yield return new ServerHintsHandler(core.Scheduler, core.Log);
+        yield return new ResponseCaptureHandler(core.Options.MaxResponseBytes);
+        foreach (var handler in KiotaClientFactory.CreateDefaultHandlers())
+        {
+            if (handler is not RetryHandler)
+            {
+                yield return handler;
+            }
+        }
+    }
+
+    /// <summary>The transport the client uses when none is given: pooled connections that are renewed, no auto-redirect.</summary>
+    public static HttpMessageHandler DefaultTransport() => new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false, // redirects are Kiota's redirect handler's decision, which drops credentials across origins
+        AutomaticDecompression = System.Net.DecompressionMethods.All,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5), // a long-lived client still sees DNS changes
+    };
+
+    /// <summary>An <see cref="HttpClient"/> with the whole pipeline over <paramref name="transport"/>.</summary>
+    public static HttpClient Create(ZapierClientCore core, HttpMessageHandler transport, bool disposeTransport)
+    {
+        HttpMessageHandler next = transport;
+        foreach (var handler in Handlers(core).Reverse())
+        {
+            handler.InnerHandler = next;
+            next = handler;
+        }
+
+        // The call's deadline and each attempt's limit run on the client's clock; HttpClient's own timer must not fire first.
+        return new HttpClient(disposeTransport ? next : new KeepInner(next), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    /// <summary>Leaves the chain below it, and so the caller's transport, undisposed (the pipeline's handlers hold nothing).</summary>
+    private sealed class KeepInner(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override void Dispose(bool disposing)
+        {
+        }
     }
 }

@@ -1,22 +1,24 @@
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions.Store;
-using Polly.Timeout;
+using Polly.RateLimiting;
 using Zapier.Client.Errors;
 using Zapier.Client.Generated.Models;
-using Zapier.Client.Serialization;
+using Zapier.Client.Resilience;
+using Zapier.Client.Telemetry;
 
 namespace Zapier.Client.Http;
 
 /// <summary>
-/// Wraps Kiota's request adapter so that every API error reaches the caller as a <see cref="ZapierApiException"/>
-/// whose message names the status, Zapier's error code, title and detail, and the request id; and carries the
-/// client's <see cref="ZapierRuntime"/> to hand-written extensions of the generated request builders.
+/// Wraps Kiota's request adapter: each API call gets its <see cref="ZapierCallContext"/>, its deadline
+/// (<see cref="ZapierClientOptions.RequestTimeout"/>, retries included), its span and duration metric, and every
+/// failure reaches the caller as one member of the <see cref="ZapierException"/> family. Also carries the client's
+/// <see cref="ZapierClientCore"/> to hand-written extensions of the generated request builders.
 /// </summary>
-internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierRuntime runtime) : IRequestAdapter
+internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCore core) : IRequestAdapter
 {
-    /// <summary>The client's clock, request scheduler and default settings.</summary>
-    public ZapierRuntime Runtime { get; } = runtime;
+    /// <summary>What the client shares among its requests and waits.</summary>
+    public ZapierClientCore Core { get; } = core;
 
     public ISerializationWriterFactory SerializationWriterFactory => inner.SerializationWriterFactory;
 
@@ -32,33 +34,33 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierRuntime 
         RequestInformation requestInfo, ParsableFactory<ModelType> factory,
         Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null, CancellationToken cancellationToken = default)
         where ModelType : IParsable =>
-        Translate(requestInfo, async () => await RefuseErrorDocumentAsync(
-            await inner.SendAsync(requestInfo, factory, WithFallback(errorMapping), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false));
+        Translate(requestInfo, async ct => await RefuseErrorDocumentAsync(
+            await inner.SendAsync(requestInfo, factory, WithFallback(errorMapping), ct).ConfigureAwait(false)).ConfigureAwait(false), cancellationToken);
 
     public Task<IEnumerable<ModelType>?> SendCollectionAsync<ModelType>(
         RequestInformation requestInfo, ParsableFactory<ModelType> factory,
         Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null, CancellationToken cancellationToken = default)
         where ModelType : IParsable =>
-        Translate(requestInfo, () => inner.SendCollectionAsync(requestInfo, factory, WithFallback(errorMapping), cancellationToken));
+        Translate(requestInfo, ct => inner.SendCollectionAsync(requestInfo, factory, WithFallback(errorMapping), ct), cancellationToken);
 
     public Task<ModelType?> SendPrimitiveAsync<ModelType>(
         RequestInformation requestInfo, Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null,
         CancellationToken cancellationToken = default) =>
-        Translate(requestInfo, () => inner.SendPrimitiveAsync<ModelType>(requestInfo, WithFallback(errorMapping), cancellationToken));
+        Translate(requestInfo, ct => inner.SendPrimitiveAsync<ModelType>(requestInfo, WithFallback(errorMapping), ct), cancellationToken);
 
     public Task<IEnumerable<ModelType>?> SendPrimitiveCollectionAsync<ModelType>(
         RequestInformation requestInfo, Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null,
         CancellationToken cancellationToken = default) =>
-        Translate(requestInfo, () => inner.SendPrimitiveCollectionAsync<ModelType>(requestInfo, WithFallback(errorMapping), cancellationToken));
+        Translate(requestInfo, ct => inner.SendPrimitiveCollectionAsync<ModelType>(requestInfo, WithFallback(errorMapping), ct), cancellationToken);
 
     public Task SendNoContentAsync(
         RequestInformation requestInfo, Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null,
         CancellationToken cancellationToken = default) =>
-        Translate(requestInfo, async () =>
+        Translate(requestInfo, async ct =>
         {
-            await inner.SendNoContentAsync(requestInfo, WithFallback(errorMapping), cancellationToken).ConfigureAwait(false);
+            await inner.SendNoContentAsync(requestInfo, WithFallback(errorMapping), ct).ConfigureAwait(false);
             return true;
-        });
+        }, cancellationToken);
 
     public Task<T?> ConvertToNativeRequestAsync<T>(RequestInformation requestInfo, CancellationToken cancellationToken = default) =>
         inner.ConvertToNativeRequestAsync<T>(requestInfo, cancellationToken);
@@ -126,52 +128,86 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierRuntime 
         return result;
     }
 
-    private async Task<T> Translate<T>(RequestInformation request, Func<Task<T>> send)
+    private async Task<T> Translate<T>(RequestInformation request, Func<CancellationToken, Task<T>> send, CancellationToken cancellationToken)
     {
         ValidatePathParameters(request);
-        var capture = new ResponseCapture();
-        request.AddRequestOptions([capture]);
         var method = request.HttpMethod.ToString();
+        var call = request.GetRequestOption<ZapierCallContext>();
+        if (call is null)
+        {
+            call = new ZapierCallContext();
+            request.AddRequestOptions([call]);
+        }
+
+        call.Operation ??= OperationCatalog.Find(method, request.UrlTemplate ?? string.Empty);
+        call.Retry ??= request.GetRequestOption<ZapierRetryOptions>() ?? Core.Options.Retry;
+
+        var started = Core.Time.GetTimestamp();
+        var activity = ZapierTelemetry.StartCall(method, call.Operation, Core.BaseUrl);
+        var limit = Core.Options.RequestTimeout;
+        using var deadline = limit == Timeout.InfiniteTimeSpan ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var timer = deadline is null || Core.Time == TimeProvider.System ? null
+            : Core.Time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), deadline, limit, Timeout.InfiniteTimeSpan);
+        if (deadline is not null && timer is null)
+        {
+            deadline.CancelAfter(limit);
+        }
+
         try
         {
-            return await send().ConfigureAwait(false);
+            var result = await send(deadline?.Token ?? cancellationToken).ConfigureAwait(false);
+            ZapierTelemetry.EndCall(activity, method, call.Operation, call, Core.Time.GetElapsedTime(started), errorType: null);
+            return result;
         }
-        catch (ApiException e) when (e.GetType() == typeof(ApiException) && e.InnerException is { } cause && e.ResponseStatusCode < 400)
+        catch (Exception e)
         {
-            // Kiota wraps a failure to read a success response (bad body, broken stream); the cause is what matters.
-            throw Describe(cause, request, capture);
-        }
-        catch (ApiException e)
-        {
-            throw ZapierApiException.From(e, request, Runtime.Time.GetUtcNow(), e is ErrorResponse ? null : capture.BodyStart);
-        }
-        catch (Exception e) when (e is ZapierException or TimeoutRejectedException or AttemptTimedOutException or HttpRequestException or IOException
-                                   || (e is OperationCanceledException && e.InnerException is TimeoutException)
-                                   || (e is InvalidOperationException && e.Message.Contains("redirect", StringComparison.OrdinalIgnoreCase)))
-        {
-            throw Describe(e, request, capture);
+            var error = e switch
+            {
+                OperationCanceledException when deadline is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested =>
+                    new ZapierTimeoutException(method, ZapierApiException.PathOf(request), perAttempt: false, limit, e),
+                OperationCanceledException => e,
+                _ => Describe(e, request, call),
+            };
+            var errorType = error is ZapierApiException api ? api.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : error.GetType().FullName!;
+            ZapierTelemetry.EndCall(activity, method, call.Operation, call, Core.Time.GetElapsedTime(started), errorType);
+            if (error is ZapierException)
+            {
+                Core.Log.CallFailed(method, ZapierApiException.PathOf(request), call.Attempts, errorType);
+            }
+
+            if (ReferenceEquals(error, e))
+            {
+                throw;
+            }
+
+            throw error;
         }
     }
 
-    /// <summary>The family member for a failure below the API level (or the exception itself when it is one already).</summary>
-    private Exception Describe(Exception e, RequestInformation request, ResponseCapture capture)
+    /// <summary>The family member for a failure (or the exception itself when it is one already or not the client's business).</summary>
+    private Exception Describe(Exception e, RequestInformation request, ZapierCallContext call)
     {
         var method = request.HttpMethod.ToString();
         var path = ZapierApiException.PathOf(request);
+        var now = Core.Time.GetUtcNow();
         return e switch
         {
+            // Kiota wraps a failure to read a success response (bad body, broken stream); the cause is what matters.
+            ApiException { InnerException: { } cause } when e.GetType() == typeof(ApiException) && ((ApiException)e).ResponseStatusCode < 400 =>
+                Describe(cause, request, call),
+            ApiException api => ZapierApiException.From(api, request, now, e is ErrorResponse ? null : call.BodyStart),
+
             // An error status whose body could not be read as JSON: still the API's answer, with its status.
-            ZapierProtocolException p when capture.Status >= 400 => ZapierApiException.From(
-                new ApiException(p.Message, p) { ResponseStatusCode = capture.Status.Value, ResponseHeaders = capture.Headers },
-                request, Runtime.Time.GetUtcNow(), p.BodySnippet ?? capture.BodyStart),
+            ZapierProtocolException p when call.Status >= 400 => ZapierApiException.From(
+                new ApiException(p.Message, p) { ResponseStatusCode = call.Status.Value, ResponseHeaders = call.ResponseHeaders() },
+                request, now, p.BodySnippet ?? call.BodyStart),
             ZapierException z => z,
             AttemptTimedOutException t => new ZapierTimeoutException(method, path, perAttempt: true, t.Limit, t),
-            TimeoutRejectedException t => new ZapierTimeoutException(method, path, perAttempt: false, t.Timeout, t),
-            OperationCanceledException { InnerException: TimeoutException } => new ZapierTimeoutException(method, path, perAttempt: false, limit: null, e),
+            RateLimiterRejectedException r => new ZapierBudgetException(method, path, r.RetryAfter, r),
             HttpRequestException or IOException => new ZapierNetworkException(method, path, e),
             InvalidOperationException when e.Message.Contains("redirect", StringComparison.OrdinalIgnoreCase) =>
                 new ZapierProtocolException($"{method} {path} was redirected too many times ({e.Message}).", inner: e),
-            _ => new ZapierProtocolException($"{method} {path}: the response could not be read ({e.GetType().Name}: {e.Message}).", capture.BodyStart, e),
+            _ => e,
         };
     }
 }

@@ -14,8 +14,7 @@ internal sealed class ResponseCaptureHandler(long maxResponseBytes) : Delegating
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var capture = request.Options.TryGetValue(ResponseCapture.Key, out var option) ? option as ResponseCapture : null;
-        capture?.Record(response);
+        var capture = Http.ZapierCallContext.Of(request);
 
         if (response.Content.Headers.ContentLength is { } length && length > maxResponseBytes)
         {
@@ -59,9 +58,9 @@ internal sealed class ResponseCaptureHandler(long maxResponseBytes) : Delegating
     {
         private readonly HttpContent _inner;
         private readonly long _limit;
-        private readonly ResponseCapture? _capture;
+        private readonly Http.ZapierCallContext? _capture;
 
-        public CappedContent(HttpContent inner, long limit, ResponseCapture? capture)
+        public CappedContent(HttpContent inner, long limit, Http.ZapierCallContext? capture)
         {
             _inner = inner;
             _limit = limit;

@@ -74,14 +74,14 @@ internal static class FaultCatalog
         new("get-503-storm-with-retry-after", FaultCall.GetRun, _ => FaultAnswer.Error(503, ("Retry-After", "2")), typeof(ZapierApiException), 4, Status: 503),
         new("get-503-empty-body", FaultCall.GetRun, _ => new FaultAnswer(503, null, null), typeof(ZapierApiException), 4, Status: 503),
         new("get-504-then-ok", FaultCall.GetRun, i => i == 0 ? FaultAnswer.Error(504) : FaultAnswer.Ok(), null, 2),
-        new("get-500-not-retried", FaultCall.GetRun, _ => FaultAnswer.Error(500), typeof(ZapierApiException), 1, Status: 500),
+        new("get-500-storm", FaultCall.GetRun, _ => FaultAnswer.Error(500), typeof(ZapierApiException), 4, Status: 500),
         new("post-429-then-ok", FaultCall.CreateRun, i => i == 0 ? FaultAnswer.Error(429, ("Retry-After", "1")) : FaultAnswer.Json(200, """{"data":{"type":"run","id":"r-1"}}"""), null, 2),
         new("post-503-not-repeated", FaultCall.CreateRun, _ => FaultAnswer.Error(503), typeof(ZapierApiException), 1, Status: 503),
         new("post-504-not-repeated", FaultCall.CreateRun, _ => FaultAnswer.Error(504), typeof(ZapierApiException), 1, Status: 504),
         new("post-500-not-repeated", FaultCall.CreateRun, _ => FaultAnswer.Error(500), typeof(ZapierApiException), 1, Status: 500),
 
         // Error statuses and error bodies
-        new("get-html-502", FaultCall.GetRun, _ => FaultAnswer.Text(502, "text/html", Html502), typeof(ZapierApiException), 1, Status: 502,
+        new("get-html-502", FaultCall.GetRun, _ => FaultAnswer.Text(502, "text/html", Html502), typeof(ZapierApiException), 4, Status: 502,
             Check: (_, e, _) => Assert.Contains("Bad Gateway", ((ZapierApiException)e!).BodySnippet, StringComparison.Ordinal)),
         new("get-401", FaultCall.GetRun, _ => FaultAnswer.Error(401), typeof(ZapierApiException), 1, Status: 401),
         new("get-404-with-errors", FaultCall.GetRun, _ => FaultAnswer.Error(404), typeof(ZapierApiException), 1, Status: 404,

@@ -1,9 +1,10 @@
-namespace Zapier.Client.Http;
+namespace Zapier.Client.Budget;
 
 /// <summary>
-/// One clock and one request budget for a client: every wait between polls and every request goes through it, on
-/// a single timer, so many concurrent waits cost no thread and no timer each. The budget spaces requests evenly at
-/// the configured rate and is tightened by what the server says (Retry-After, X-RateLimit-Remaining/Reset).
+/// One clock for everything a client waits for, on a single timer, so many concurrent waits cost no thread and no
+/// timer each: the delays between action-run polls, HTTP retry backoffs (Polly sleeps on
+/// <see cref="SchedulerTimeProvider"/>), the server's hold (Retry-After, X-RateLimit-*) and the default request
+/// budget's evenly spaced slots (<see cref="SchedulerRateLimiter"/>).
 /// </summary>
 internal sealed class RequestScheduler : IDisposable
 {
@@ -16,6 +17,7 @@ internal sealed class RequestScheduler : IDisposable
     private long _sequence;
     private int _queued;
     private DateTimeOffset _nextSlot = DateTimeOffset.MinValue;
+    private DateTimeOffset _heldUntil = DateTimeOffset.MinValue;
     private TaskCompletionSource? _changed;
 
     public RequestScheduler(TimeProvider time, int requestsPerMinute)
@@ -66,6 +68,58 @@ internal sealed class RequestScheduler : IDisposable
     public Task DelayUntilAsync(DateTimeOffset due, CancellationToken cancellationToken) =>
         Enqueue(new Waiter(due, consumesSlot: false), cancellationToken);
 
+    /// <summary>Completes when the server's hold (see <see cref="HoldUntil"/>) has passed; at once when there is none.</summary>
+    public Task WaitForServerAsync(CancellationToken cancellationToken)
+    {
+        DateTimeOffset until;
+        lock (_gate)
+        {
+            until = _heldUntil;
+        }
+
+        return until > _time.GetUtcNow() ? DelayUntilAsync(until, cancellationToken) : Task.CompletedTask;
+    }
+
+    /// <summary>The end of the server's hold, if one is in force.</summary>
+    public DateTimeOffset? HeldUntil
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _heldUntil > _time.GetUtcNow() ? _heldUntil : null;
+            }
+        }
+    }
+
+    /// <summary>The time of the next free slot of the default budget (now or earlier when one is free).</summary>
+    public DateTimeOffset NextSlot
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _nextSlot > _heldUntil ? _nextSlot : _heldUntil;
+            }
+        }
+    }
+
+    /// <summary>Slots waited for now.</summary>
+    public int QueuedSlots
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _slots.Count(w => !w.Done);
+            }
+        }
+    }
+
+    /// <summary>A one-shot or periodic timer whose firing is a queued delay of this scheduler.</summary>
+    public ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        new SchedulerTimer(this, callback, state, dueTime, period);
+
     /// <summary>Completes when the request budget allows one more request, which it then counts.</summary>
     public Task AcquireSlotAsync(CancellationToken cancellationToken) =>
         Enqueue(new Waiter(_time.GetUtcNow(), consumesSlot: true), cancellationToken);
@@ -76,7 +130,7 @@ internal sealed class RequestScheduler : IDisposable
         lock (_gate)
         {
             var now = _time.GetUtcNow();
-            if (_slots.Count > 0 || now < _nextSlot)
+            if (_slots.Count > 0 || now < _nextSlot || now < _heldUntil)
             {
                 return false;
             }
@@ -91,10 +145,12 @@ internal sealed class RequestScheduler : IDisposable
     {
         lock (_gate)
         {
-            if (until > _nextSlot)
+            if (until <= _heldUntil)
             {
-                _nextSlot = until;
+                return;
             }
+
+            _heldUntil = until;
         }
 
         Pump();
@@ -122,8 +178,20 @@ internal sealed class RequestScheduler : IDisposable
         foreach (var waiter in pending)
         {
             waiter.Registration.Dispose();
-            waiter.Completion.TrySetException(new ObjectDisposedException(nameof(ZapierClient), "The client was disposed while this wait was pending."));
+            waiter.Completion?.TrySetException(new ObjectDisposedException(nameof(ZapierClient), "The client was disposed while this wait was pending."));
         }
+    }
+
+    private void Schedule(Waiter waiter)
+    {
+        lock (_gate)
+        {
+            _delays.Enqueue(waiter, (waiter.Due, _sequence++));
+            _queued++;
+            SignalLocked();
+        }
+
+        Pump();
     }
 
     private Task Enqueue(Waiter waiter, CancellationToken cancellationToken)
@@ -154,7 +222,7 @@ internal sealed class RequestScheduler : IDisposable
         }
 
         Pump();
-        return waiter.Completion.Task;
+        return waiter.Completion!.Task;
     }
 
     private void Cancel(Waiter waiter, CancellationToken token)
@@ -171,7 +239,23 @@ internal sealed class RequestScheduler : IDisposable
             SignalLocked();
         }
 
-        waiter.Completion.TrySetCanceled(token);
+        waiter.Completion?.TrySetCanceled(token);
+    }
+
+    /// <summary>Takes a timer's pending firing out of the queue (it is skipped when reached).</summary>
+    private void Unschedule(Waiter waiter)
+    {
+        lock (_gate)
+        {
+            if (waiter.Done)
+            {
+                return;
+            }
+
+            waiter.Done = true;
+            _queued--;
+            SignalLocked();
+        }
     }
 
     private void Pump()
@@ -186,7 +270,7 @@ internal sealed class RequestScheduler : IDisposable
                 Release(next, ref release);
             }
 
-            while (_slots.TryPeek(out var next) && (next.Done || now >= _nextSlot))
+            while (_slots.TryPeek(out var next) && (next.Done || (now >= _nextSlot && now >= _heldUntil)))
             {
                 _slots.Dequeue();
                 if (!next.Done)
@@ -210,7 +294,14 @@ internal sealed class RequestScheduler : IDisposable
             foreach (var waiter in release)
             {
                 waiter.Registration.Dispose();
-                waiter.Completion.TrySetResult();
+                if (waiter.Timer is { } timer)
+                {
+                    timer.Fire();
+                }
+                else
+                {
+                    waiter.Completion!.TrySetResult();
+                }
             }
         }
     }
@@ -230,9 +321,10 @@ internal sealed class RequestScheduler : IDisposable
     private DateTimeOffset? NextWakeLocked()
     {
         DateTimeOffset? wake = _delays.TryPeek(out _, out var key) ? key.Due : null;
-        if (_slots.Count > 0 && (wake is null || _nextSlot < wake))
+        var slot = _nextSlot > _heldUntil ? _nextSlot : _heldUntil;
+        if (_slots.Count > 0 && (wake is null || slot < wake))
         {
-            wake = _nextSlot;
+            wake = slot;
         }
 
         return wake;
@@ -247,16 +339,122 @@ internal sealed class RequestScheduler : IDisposable
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    private sealed class Waiter(DateTimeOffset due, bool consumesSlot)
+    private sealed class Waiter(DateTimeOffset due, bool consumesSlot, SchedulerTimer? timer = null)
     {
         public DateTimeOffset Due { get; } = due;
 
         public bool ConsumesSlot { get; } = consumesSlot;
 
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Completed when released; null for a timer's firing, which calls the timer instead.</summary>
+        public TaskCompletionSource? Completion { get; } = timer is null ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+
+        public SchedulerTimer? Timer { get; } = timer;
 
         public CancellationTokenRegistration Registration { get; set; }
 
         public bool Done { get; set; }
+    }
+
+    /// <summary>
+    /// A timer on the scheduler's clock: each firing is a queued delay, so code that sleeps through a
+    /// <see cref="TimeProvider"/> (Polly's retry) waits in the same queue as everything else.
+    /// </summary>
+    private sealed class SchedulerTimer : ITimer
+    {
+        private readonly RequestScheduler _owner;
+        private readonly TimerCallback _callback;
+        private readonly object? _state;
+        private readonly Lock _gate = new();
+        private Waiter? _pending;
+        private TimeSpan _period = Timeout.InfiniteTimeSpan;
+        private bool _disposed;
+
+        public SchedulerTimer(RequestScheduler owner, TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            _owner = owner;
+            _callback = callback;
+            _state = state;
+            Change(dueTime, period);
+        }
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            Waiter? previous;
+            Waiter? next = null;
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    return false;
+                }
+
+                previous = _pending;
+                _period = period;
+                if (dueTime != Timeout.InfiniteTimeSpan)
+                {
+                    next = new Waiter(_owner._time.GetUtcNow() + dueTime, consumesSlot: false, this);
+                }
+
+                _pending = next;
+            }
+
+            if (previous is not null)
+            {
+                _owner.Unschedule(previous);
+            }
+
+            if (next is not null)
+            {
+                _owner.Schedule(next);
+            }
+
+            return true;
+        }
+
+        public void Fire()
+        {
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                _pending = null;
+            }
+
+            _callback(_state);
+            lock (_gate)
+            {
+                if (_disposed || _pending is not null || _period == Timeout.InfiniteTimeSpan || _period <= TimeSpan.Zero)
+                {
+                    return;
+                }
+            }
+
+            Change(_period, _period);
+        }
+
+        public void Dispose()
+        {
+            Waiter? pending;
+            lock (_gate)
+            {
+                _disposed = true;
+                pending = _pending;
+                _pending = null;
+            }
+
+            if (pending is not null)
+            {
+                _owner.Unschedule(pending);
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
     }
 }

@@ -1,0 +1,82 @@
+using System.Threading.RateLimiting;
+
+namespace Zapier.Client.Budget;
+
+/// <summary>
+/// The default request budget as a <see cref="RateLimiter"/>: <c>RequestsPerMinute</c> permits a minute, spaced
+/// evenly (one every 60/N seconds) on the client's scheduler, queueing without limit, and never earlier than the
+/// server's hold. A free slot is granted without allocating; a queued one costs one entry in the scheduler's queue.
+/// </summary>
+internal sealed class SchedulerRateLimiter(RequestScheduler scheduler, int requestsPerMinute) : RateLimiter
+{
+    private static readonly RateLimitLease Granted = new Lease(acquired: true, retryAfter: null);
+    private long _granted;
+    private long _refused;
+
+    /// <summary>The configured rate.</summary>
+    public int RequestsPerMinute { get; } = requestsPerMinute;
+
+    public override TimeSpan? IdleDuration => scheduler.QueuedSlots > 0 ? null : TimeSpan.Zero;
+
+    public override RateLimiterStatistics? GetStatistics() => new()
+    {
+        CurrentAvailablePermits = scheduler.NextSlot <= scheduler.Time.GetUtcNow() && scheduler.QueuedSlots == 0 ? 1 : 0,
+        CurrentQueuedCount = scheduler.QueuedSlots,
+        TotalSuccessfulLeases = Interlocked.Read(ref _granted),
+        TotalFailedLeases = Interlocked.Read(ref _refused),
+    };
+
+    protected override RateLimitLease AttemptAcquireCore(int permitCount)
+    {
+        Check(permitCount);
+        if (permitCount == 0 || scheduler.TryAcquireSlotNow())
+        {
+            Interlocked.Increment(ref _granted);
+            return Granted;
+        }
+
+        Interlocked.Increment(ref _refused);
+        var wait = scheduler.NextSlot - scheduler.Time.GetUtcNow();
+        return new Lease(acquired: false, wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+    }
+
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    {
+        Check(permitCount);
+        if (permitCount == 0 || scheduler.TryAcquireSlotNow())
+        {
+            Interlocked.Increment(ref _granted);
+            return ValueTask.FromResult(Granted);
+        }
+
+        return QueueAsync(cancellationToken);
+    }
+
+    private async ValueTask<RateLimitLease> QueueAsync(CancellationToken cancellationToken)
+    {
+        await scheduler.AcquireSlotAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _granted);
+        return Granted;
+    }
+
+    private static void Check(int permitCount)
+    {
+        if (permitCount is < 0 or > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(permitCount), permitCount, "The request budget grants one permit per request.");
+        }
+    }
+
+    private sealed class Lease(bool acquired, TimeSpan? retryAfter) : RateLimitLease
+    {
+        public override bool IsAcquired { get; } = acquired;
+
+        public override IEnumerable<string> MetadataNames => retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = retryAfter;
+            return retryAfter is not null && metadataName == MetadataName.RetryAfter.Name;
+        }
+    }
+}

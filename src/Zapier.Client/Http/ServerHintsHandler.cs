@@ -1,0 +1,45 @@
+using Zapier.Client.Budget;
+using Zapier.Client.Resilience;
+using Zapier.Client.Telemetry;
+
+namespace Zapier.Client.Http;
+
+/// <summary>
+/// Applies what each response says about the next request to the whole client (Retry-After, exhausted
+/// X-RateLimit-*: no request of the client goes before then) and records the attempt in the call's context.
+/// </summary>
+internal sealed class ServerHintsHandler(RequestScheduler scheduler, ZapierLog log) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var call = ZapierCallContext.Of(request);
+        if (call is not null)
+        {
+            call.Attempts++;
+        }
+
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (call is not null)
+        {
+            call.Status = (int)response.StatusCode;
+            call.Response = response;
+        }
+
+        if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
+        {
+            ZapierTelemetry.RateLimited(call?.Operation);
+        }
+
+        if (ServerHints.NotBefore(response, scheduler.Time.GetUtcNow()) is { } notBefore && notBefore > scheduler.Time.GetUtcNow())
+        {
+            if (scheduler.HeldUntil is not { } held || notBefore > held)
+            {
+                log.ServerHold(request.Method.Method, call?.Operation?.PathTemplate ?? "?", (int)response.StatusCode, notBefore);
+            }
+
+            scheduler.HoldUntil(notBefore);
+        }
+
+        return response;
+    }
+}
