@@ -21,7 +21,19 @@ public sealed class FaultCatalogTests
 {
     internal static readonly DateTimeOffset Start = new(2026, 4, 1, 8, 0, 0, TimeSpan.Zero);
 
-    public static TheoryData<string> Scenarios() => [.. FaultCatalog.All.Select(s => s.Name)];
+    public static TheoryData<string, ClientWay> Scenarios()
+    {
+        var data = new TheoryData<string, ClientWay>();
+        foreach (var way in Enum.GetValues<ClientWay>())
+        {
+            foreach (var scenario in FaultCatalog.All)
+            {
+                data.Add(scenario.Name, way);
+            }
+        }
+
+        return data;
+    }
 
     [Fact]
     public void The_catalog_has_at_least_forty_scenarios_and_the_docs_table_lists_each()
@@ -34,7 +46,7 @@ public sealed class FaultCatalogTests
 
     [Theory]
     [MemberData(nameof(Scenarios))]
-    public async Task Each_fault_ends_in_its_documented_outcome(string name)
+    public async Task Each_fault_ends_in_its_documented_outcome(string name, ClientWay way)
     {
         var scenario = FaultCatalog.All.Single(s => s.Name == name);
         var clock = new FakeTimeProvider(Start);
@@ -68,7 +80,8 @@ public sealed class FaultCatalogTests
             TimeProvider = clock,
             LoggerFactory = logs,
         };
-        using var client = new ZapierClient(options);
+        using var made = ClientUnderTest.Create(way, options);
+        var client = made.Client;
         var call = Invoke(client, scenario);
         try
         {
