@@ -14,7 +14,8 @@ internal static class HttpPipeline
     /// (retry backoffs wait there too); the attempt timeout; the response guard (size cap, content types, error
     /// snapshots); then Kiota's default handlers without its <see cref="RetryHandler"/>, which would retry POSTs
     /// (running an action twice), ignore the date form of Retry-After and end in an AggregateException. Kiota's
-    /// redirect handler stays: it drops Authorization when scheme, host or port change.
+    /// <see cref="RedirectHandler"/> stays for same-origin GET redirects, with the <see cref="RedirectGuardHandler"/> just
+    /// inside it, where it sees each redirect before Kiota can follow it and refuses every other kind.
     /// </summary>
     public static HttpClient Create(ZapierClientOptions options, RequestScheduler scheduler, ILogger logger)
     {
@@ -24,7 +25,8 @@ internal static class HttpPipeline
             new RequestBudgetHandler(scheduler),
             new AttemptTimeoutHandler(ResiliencePipelines.Attempt(options.TimeProvider), options.Retry),
             new ResponseCaptureHandler(options.MaxResponseBytes),
-            .. KiotaClientFactory.CreateDefaultHandlers().Where(h => h is not RetryHandler),
+            .. KiotaClientFactory.CreateDefaultHandlers().Where(h => h is not RetryHandler)
+                .SelectMany(h => h is RedirectHandler ? [h, new RedirectGuardHandler(options.BaseUrl)] : new[] { h }),
         ];
         var first = KiotaClientFactory.ChainHandlersCollectionAndGetFirstLink(KiotaClientFactory.GetDefaultHttpMessageHandler(), handlers);
         return new HttpClient(first!) { Timeout = Timeout.InfiniteTimeSpan }; // the Polly timeouts, on the client's clock, apply

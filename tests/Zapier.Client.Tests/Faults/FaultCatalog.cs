@@ -138,8 +138,8 @@ internal static class FaultCatalog
 
         // Redirects and links
         new("get-redirect-loop", FaultCall.GetRun, _ => new FaultAnswer(302, null, null, [("Location", "/v2/action-runs/run-1")]), typeof(ZapierProtocolException), 6),
-        new("get-cross-origin-redirect", FaultCall.GetRun, _ => new FaultAnswer(302, null, null), null, 1, RedirectElsewhere: true,
-            Check: (_, _, run) => Assert.Equal((1, false), (run.ElsewhereRequests, run.ElsewhereSawToken))),
+        new("get-cross-origin-redirect", FaultCall.GetRun, _ => new FaultAnswer(302, null, null), typeof(ZapierProtocolException), 1, RedirectElsewhere: true,
+            Check: (_, _, run) => Assert.Equal(0, run.ElsewhereRequests)),
         new("paging-foreign-links-next", FaultCall.ZapRunPages, _ => FaultAnswer.Ok(), typeof(ZapierProtocolException), 1,
             Check: (_, e, run) =>
             {
@@ -150,6 +150,10 @@ internal static class FaultCatalog
         // Bad input
         new("empty-path-parameter", FaultCall.GetRun, _ => FaultAnswer.Ok(), typeof(ArgumentException), 0, PathValue: ""),
         new("dot-dot-path-parameter", FaultCall.GetRun, _ => FaultAnswer.Ok(), typeof(ArgumentException), 0, PathValue: ".."),
+
+        // Redirects of a POST
+        new("post-cross-origin-redirect", FaultCall.CreateRun, _ => new FaultAnswer(302, null, null), typeof(ZapierProtocolException), 1, RedirectElsewhere: true,
+            Check: (_, _, run) => Assert.Equal(0, run.ElsewhereRequests)),
     ];
 
     private static string LargeRun(int megabytes)
