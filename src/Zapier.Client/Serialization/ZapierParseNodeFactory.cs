@@ -38,7 +38,8 @@ internal sealed class ZapierParseNodeFactory : IParseNodeFactory
         try
         {
             using var document = await JsonDocument.ParseAsync(content, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new ForwardCompatibleJsonParseNode(document.RootElement.Clone());
+            var root = document.RootElement.Clone();
+            return new ForwardCompatibleJsonParseNode(root, () => (content as CappedStream)?.Prefix ?? Snippet(root.GetRawText()));
         }
         catch (JsonException e)
         {

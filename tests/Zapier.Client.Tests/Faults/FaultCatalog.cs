@@ -154,6 +154,12 @@ internal static class FaultCatalog
         // Redirects of a POST
         new("post-cross-origin-redirect", FaultCall.CreateRun, _ => new FaultAnswer(302, null, null), typeof(ZapierProtocolException), 1, RedirectElsewhere: true,
             Check: (_, _, run) => Assert.Equal(0, run.ElsewhereRequests)),
+
+        // Bodies of the wrong JSON kind
+        new("get-200-array-root", FaultCall.GetRun, _ => FaultAnswer.Ok("[" + FaultAnswer.RunJson + "]"), typeof(ZapierProtocolException), 1,
+            Check: (_, e, _) => Assert.Equal("[" + FaultAnswer.RunJson + "]", ((ZapierProtocolException)e!).BodySnippet)),
+        new("get-200-string-root", FaultCall.GetRun, _ => FaultAnswer.Ok("\"success\""), typeof(ZapierProtocolException), 1,
+            Check: (_, e, _) => Assert.Equal("\"success\"", ((ZapierProtocolException)e!).BodySnippet)),
     ];
 
     private static string LargeRun(int megabytes)
