@@ -143,7 +143,8 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierRuntime 
         }
         catch (ApiException e)
         {
-            throw ZapierApiException.From(e, request, Runtime.Time.GetUtcNow(), e is ErrorResponse ? null : capture.BodyStart);
+            // Without Zapier's errors[] (a problem document, a gateway's {"message": ...}) the body is all there is to go on.
+            throw ZapierApiException.From(e, request, Runtime.Time.GetUtcNow(), e is ErrorResponse { Errors.Count: > 0 } ? null : capture.BodyStart);
         }
         catch (Exception e) when (e is ZapierException or TimeoutRejectedException or AttemptTimedOutException or HttpRequestException or IOException
                                    || (e is OperationCanceledException && e.InnerException is TimeoutException)

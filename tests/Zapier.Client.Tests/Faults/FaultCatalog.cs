@@ -38,6 +38,10 @@ internal sealed record FaultRun(int Attempts, int ElsewhereRequests, bool Elsewh
 /// <summary>The fault catalog: every scenario is run by <see cref="FaultCatalogTests"/> over real HTTP on a fake clock.</summary>
 internal static class FaultCatalog
 {
+    private const string ProblemJson = """{"type":"about:blank","title":"Run store unavailable","status":500,"detail":"Try again in a minute.","validation":[]}""";
+
+    private const string GatewayJson = """{"message":"Internal server error"}""";
+
     private const string Html502 = "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>upstream went away</p></body></html>";
 
     public static readonly FaultScenario[] All =
@@ -160,6 +164,22 @@ internal static class FaultCatalog
             Check: (_, e, _) => Assert.Equal("[" + FaultAnswer.RunJson + "]", ((ZapierProtocolException)e!).BodySnippet)),
         new("get-200-string-root", FaultCall.GetRun, _ => FaultAnswer.Ok("\"success\""), typeof(ZapierProtocolException), 1,
             Check: (_, e, _) => Assert.Equal("\"success\"", ((ZapierProtocolException)e!).BodySnippet)),
+
+        // Error bodies without Zapier's errors[]
+        new("get-500-problem-json", FaultCall.GetRun, _ => FaultAnswer.Text(500, "application/problem+json", ProblemJson), typeof(ZapierApiException), 1, Status: 500,
+            Check: (_, e, _) =>
+            {
+                var error = (ZapierApiException)e!;
+                Assert.Contains("Internal Server Error): Run store unavailable: Try again in a minute.", error.Message, StringComparison.Ordinal);
+                Assert.Equal(ProblemJson, error.BodySnippet);
+            }),
+        new("get-502-gateway-message", FaultCall.GetRun, _ => FaultAnswer.Json(502, GatewayJson), typeof(ZapierApiException), 1, Status: 502,
+            Check: (_, e, _) =>
+            {
+                var error = (ZapierApiException)e!;
+                Assert.Contains("Bad Gateway): Internal server error.", error.Message, StringComparison.Ordinal);
+                Assert.Equal(GatewayJson, error.BodySnippet);
+            }),
     ];
 
     private static string LargeRun(int megabytes)
