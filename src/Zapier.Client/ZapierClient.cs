@@ -3,6 +3,7 @@ using Zapier.Client.ActionRuns;
 using Zapier.Client.Budget;
 using Zapier.Client.Errors;
 using Zapier.Client.Generated;
+using Zapier.Client.Generated.V2.Authorize;
 using Zapier.Client.Http;
 
 namespace Zapier.Client;
@@ -117,6 +118,38 @@ public partial class ZapierClient : ZapierGeneratedClient, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         return new ActionRun(id, V2.ActionRuns[id], Core);
+    }
+
+    /// <summary>
+    /// The URL of <c>GET /v2/authorize</c> with its query, to open in the user's browser: Zapier answers it with a
+    /// redirect into its sign-up, sign-in and consent pages, which only a browser can go through (the client does not
+    /// follow it). <c>client_id</c> defaults to <see cref="ZapierClientOptions.ClientId"/> and <c>response_type</c> to
+    /// <c>code</c>, the only type Zapier supports. Nothing is sent.
+    /// </summary>
+    /// <param name="query">Sets <c>redirect_uri</c>, <c>scope</c> (space-separated) and any optional parameter.</param>
+    /// <exception cref="ArgumentException"><c>client_id</c>, <c>redirect_uri</c> or <c>scope</c> is missing.</exception>
+    public Uri GetAuthorizationUrl(Action<AuthorizeRequestBuilder.AuthorizeRequestBuilderGetQueryParameters> query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var request = V2.Authorize.ToGetRequestInformation(c =>
+        {
+            c.QueryParameters.ClientId = Core.Options.ClientId;
+            c.QueryParameters.ResponseType = "code";
+            query(c.QueryParameters);
+            Require(c.QueryParameters.ClientId, "client_id", " (or ZapierClientOptions.ClientId)");
+            Require(c.QueryParameters.RedirectUri, "redirect_uri", string.Empty);
+            Require(c.QueryParameters.Scope, "scope", string.Empty);
+            Require(c.QueryParameters.ResponseType, "response_type", string.Empty);
+        });
+        return request.URI;
+
+        static void Require(string? value, string name, string hint)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                throw new ArgumentException($"The authorization URL needs {name}{hint}.", nameof(query));
+            }
+        }
     }
 
     /// <summary>Releases what this instance owns: its HTTP client, and its scheduler unless it shares them with others.</summary>

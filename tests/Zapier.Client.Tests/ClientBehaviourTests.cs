@@ -97,22 +97,6 @@ public sealed class ClientBehaviourTests(StubServerFixture stub) : IClassFixture
         Assert.False(sent.Headers!.ContainsKey("Authorization"));
     }
 
-    [Fact]
-    public async Task A_redirect_to_another_origin_drops_the_token()
-    {
-        stub.Server.Reset();
-        stub.Server.Given(Request.Create().UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", _elsewhere.Urls[0] + "/v2/action-runs/r"));
-        RespondOk(_elsewhere, """{"data":{"type":"run","status":"success","errors":[]}}""");
-        using var client = TestCredentials.Client(stub.BaseUrl);
-
-        var run = await client.V2.ActionRuns["r"].GetAsync();
-
-        Assert.Equal(ActionRunResponseStatusEnum.Success, run!.Data!.Status);
-        Assert.Equal("Bearer " + TestCredentials.AccessToken, Assert.Single(stub.Server.LogEntries).RequestMessage.Headers!["Authorization"].Single());
-        Assert.False(Assert.Single(_elsewhere.LogEntries).RequestMessage.Headers!.ContainsKey("Authorization"));
-    }
-
     [Theory]
     [InlineData(504)]
     [InlineData(503)]

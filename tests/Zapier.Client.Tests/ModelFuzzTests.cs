@@ -99,7 +99,8 @@ public sealed class ModelFuzzTests
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(json));
         var node = factory.GetRootParseNodeAsync("application/json", stream).GetAwaiter().GetResult();
         var method = typeof(ModelFuzzTests).GetMethod(nameof(Read), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.MakeGenericMethod(type);
-        return (IParsable)method.Invoke(null, [node])!;
+        // DoNotWrapExceptions: a protocol error must reach the caller as itself, not inside a TargetInvocationException.
+        return (IParsable)method.Invoke(null, System.Reflection.BindingFlags.DoNotWrapExceptions, binder: null, [node], culture: null)!;
     }
 
     private static T Read<T>(IParseNode node)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Serialization;
 using Zapier.Client.Generated.Models;
 
 namespace Zapier.Client.Errors;
@@ -15,6 +16,9 @@ public sealed partial class ZapierApiException : ZapierException
 {
     /// <summary>Response headers that carry a request id, in the order they are looked for.</summary>
     public static readonly IReadOnlyList<string> RequestIdHeaders = ["X-Request-Id", "X-Zapier-Request-Id", "Request-Id"];
+
+    /// <summary>How much of a problem document's or gateway's text field the message quotes.</summary>
+    private const int MaxFieldLength = 200;
 
     private ZapierApiException(
         string message, ApiException inner, string method, string path, IReadOnlyDictionary<string, IReadOnlyList<string>> headers,
@@ -51,7 +55,10 @@ public sealed partial class ZapierApiException : ZapierException
     /// <summary>X-RateLimit-Reset as a time, if sent.</summary>
     public DateTimeOffset? RateLimitReset { get; }
 
-    /// <summary>The start of a body that was not Zapier's JSON error document (e.g. a gateway's HTML page).</summary>
+    /// <summary>
+    /// The start of the body (at most 512 characters) when it carried no Zapier <c>errors[]</c>: a gateway's HTML page,
+    /// an RFC 9457 problem document, a proxy's <c>{"message": ...}</c>. Null when <see cref="Errors"/> has the details.
+    /// </summary>
     public string? BodySnippet { get; }
 
     /// <summary>The HTTP status code of the response.</summary>
@@ -92,13 +99,14 @@ public sealed partial class ZapierApiException : ZapierException
         }
 
         var errors = (inner as ErrorResponse)?.Errors ?? [];
-        if (errors.Count > 0)
+        var summary = errors.Count > 0 ? string.Join("; ", errors.Select(Describe)) : OtherErrorShape(inner as IAdditionalDataHolder);
+        if (summary is not null)
         {
-            text.Append(": ").Append(string.Join("; ", errors.Select(Describe)));
+            text.Append(": ").Append(summary);
         }
 
         text.Append('.');
-        if (errors.Count == 0 && !string.IsNullOrEmpty(bodySnippet))
+        if (summary is null && !string.IsNullOrEmpty(bodySnippet))
         {
             text.Append(" The body starts: ").Append(bodySnippet);
         }
@@ -132,11 +140,35 @@ public sealed partial class ZapierApiException : ZapierException
         long.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
 
     /// <summary>"title [code]: detail", leaving out what is missing.</summary>
-    private static string Describe(Error error)
+    private static string Describe(Error error) =>
+        Join(string.Join(' ', new[] { error.Title, string.IsNullOrEmpty(error.Code) ? null : "[" + error.Code + "]" }
+            .Where(part => !string.IsNullOrEmpty(part))), error.Detail);
+
+    /// <summary>
+    /// What an error body without Zapier's errors[] says, briefly: an RFC 9457 problem document's <c>title</c> and
+    /// <c>detail</c>, else a gateway's or proxy's <c>message</c> or <c>error</c> string. Each part is cut short and has
+    /// bearer tokens masked. Null when the body has none of these.
+    /// </summary>
+    private static string? OtherErrorShape(IAdditionalDataHolder? body)
     {
-        var head = string.Join(' ', new[] { error.Title, string.IsNullOrEmpty(error.Code) ? null : "[" + error.Code + "]" }
-            .Where(part => !string.IsNullOrEmpty(part)));
-        var detail = error.Detail?.TrimEnd('.', ' ');
+        if (body?.AdditionalData is not { } fields)
+        {
+            return null;
+        }
+
+        string? Field(string name) =>
+            fields.TryGetValue(name, out var value) && value is string text && !string.IsNullOrWhiteSpace(text)
+                ? Serialization.ZapierParseNodeFactory.Snippet(text, MaxFieldLength) : null;
+
+        var title = Field("title");
+        var detail = Field("detail") ?? Field("message") ?? Field("error");
+        return title is null && detail is null ? null : Join(title ?? string.Empty, detail);
+    }
+
+    /// <summary>"head: detail" without a trailing full stop, leaving out what is missing.</summary>
+    private static string Join(string head, string? detail)
+    {
+        detail = detail?.TrimEnd('.', ' ');
         return (head.Length, string.IsNullOrEmpty(detail)) switch
         {
             (0, true) => "(no details)",

@@ -1,8 +1,10 @@
 namespace Zapier.Client.Errors;
 
 /// <summary>
-/// A response could not be used as the API describes it: not JSON, invalid or truncated JSON, too large, a redirect
-/// loop, a success status carrying an error document, an unsafe link, or a run that keeps coming back without a status.
+/// A response could not be used as the API describes it: not JSON, invalid or truncated JSON, JSON of the wrong kind
+/// (an array or a scalar where an object is expected), too large, a redirect the client does not follow (to another
+/// origin, of a method other than GET, of GET /v2/authorize) or a redirect loop, a success status carrying an error
+/// document, an unsafe link, or a run that keeps coming back without a status.
 /// </summary>
 public sealed class ZapierProtocolException : ZapierException
 {

@@ -15,7 +15,9 @@ namespace Zapier.Client.Http;
 /// <item><see cref="ServerHintsHandler"/>: Retry-After and X-RateLimit-* hold every request of the client;</item>
 /// <item><see cref="ResponseCaptureHandler"/>: size cap, content-type guard, quotes of non-JSON error bodies;</item>
 /// <item>Kiota's default handlers without its retry handler (which would retry POSTs and end in an
-/// AggregateException): redirect, user agent, parameter-name decoding, header inspection, URI replacement;</item>
+/// AggregateException): URI replacement, redirect (followed only for same-origin GETs, as
+/// <see cref="RedirectGuardHandler"/> just inside it decides), parameter-name decoding, user agent, header and body
+/// inspection;</item>
 /// <item>the transport: <see cref="SocketsHttpHandler"/> without automatic redirects, or the caller's handler.</item>
 /// </list>
 /// </summary>
@@ -30,9 +32,15 @@ internal static class HttpPipeline
         yield return new ResponseCaptureHandler(core.Options.MaxResponseBytes);
         foreach (var handler in KiotaClientFactory.CreateDefaultHandlers())
         {
-            if (handler is not RetryHandler)
+            if (handler is RetryHandler)
             {
-                yield return handler;
+                continue;
+            }
+
+            yield return handler;
+            if (handler is RedirectHandler)
+            {
+                yield return new RedirectGuardHandler(core.BaseUrl); // sees each redirect before Kiota may follow it
             }
         }
     }
@@ -40,7 +48,7 @@ internal static class HttpPipeline
     /// <summary>The transport the client uses when none is given: pooled connections that are renewed, no auto-redirect.</summary>
     public static HttpMessageHandler DefaultTransport() => new SocketsHttpHandler
     {
-        AllowAutoRedirect = false, // redirects are Kiota's redirect handler's decision, which drops credentials across origins
+        AllowAutoRedirect = false, // redirects are the pipeline's decision (RedirectGuardHandler)
         AutomaticDecompression = System.Net.DecompressionMethods.All,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5), // a long-lived client still sees DNS changes
     };

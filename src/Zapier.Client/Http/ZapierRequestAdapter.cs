@@ -195,7 +195,8 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
             // Kiota wraps a failure to read a success response (bad body, broken stream); the cause is what matters.
             ApiException { InnerException: { } cause } when e.GetType() == typeof(ApiException) && ((ApiException)e).ResponseStatusCode < 400 =>
                 Describe(cause, request, call),
-            ApiException api => ZapierApiException.From(api, request, now, e is ErrorResponse ? null : call.BodyStart),
+            // Without Zapier's errors[] (a problem document, a gateway's {"message": ...}) the body is all there is to go on.
+            ApiException api => ZapierApiException.From(api, request, now, e is ErrorResponse { Errors.Count: > 0 } ? null : call.BodyStart),
 
             // An error status whose body could not be read as JSON: still the API's answer, with its status.
             ZapierProtocolException p when call.Status >= 400 => ZapierApiException.From(

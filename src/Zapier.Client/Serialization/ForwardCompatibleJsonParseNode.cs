@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Serialization.Json;
+using Zapier.Client.Errors;
 
 namespace Zapier.Client.Serialization;
 
@@ -10,8 +11,14 @@ namespace Zapier.Client.Serialization;
 /// does not know into null and throws on a value of the wrong JSON type; this reader keeps both as they came, in the
 /// model's <see cref="IAdditionalDataHolder.AdditionalData"/> under the property's JSON name, and leaves the typed
 /// property null. Everything else is Kiota's reading.
+/// At the root of a body, where nothing could keep a value of the wrong kind, a JSON kind the operation does not answer
+/// (an array or a scalar where a model is expected, anything but an array where a list is) is a
+/// <see cref="ZapierProtocolException"/> quoting the body instead of an empty model or list; the list pages of
+/// <see cref="PageArrays"/> are read from an array of pages too.
 /// </summary>
-internal sealed class ForwardCompatibleJsonParseNode(JsonElement element) : IParseNode
+/// <param name="element">The JSON value this node reads.</param>
+/// <param name="quoteBody">Set only on the root node: the start of the body, for the error.</param>
+internal sealed class ForwardCompatibleJsonParseNode(JsonElement element, Func<string?>? quoteBody = null) : IParseNode
 {
     private readonly JsonParseNode _kiota = new(element);
 
@@ -24,7 +31,11 @@ internal sealed class ForwardCompatibleJsonParseNode(JsonElement element) : IPar
 
     public string? GetStringValue() => Read(JsonValueKind.String, _kiota.GetStringValue);
 
-    public bool? GetBoolValue() => element.ValueKind is JsonValueKind.True or JsonValueKind.False ? element.GetBoolean() : Reject<bool?>();
+    public bool? GetBoolValue()
+    {
+        ExpectAtRoot(element.ValueKind is JsonValueKind.True or JsonValueKind.False, "true or false");
+        return element.ValueKind is JsonValueKind.True or JsonValueKind.False ? element.GetBoolean() : Reject<bool?>();
+    }
 
     public byte? GetByteValue() => Read(JsonValueKind.Number, _kiota.GetByteValue);
 
@@ -55,6 +66,7 @@ internal sealed class ForwardCompatibleJsonParseNode(JsonElement element) : IPar
     public T? GetEnumValue<T>()
         where T : struct, Enum
     {
+        ExpectAtRoot(element.ValueKind == JsonValueKind.String, "a JSON string");
         if (element.ValueKind != JsonValueKind.String)
         {
             return Reject<T?>();
@@ -77,6 +89,7 @@ internal sealed class ForwardCompatibleJsonParseNode(JsonElement element) : IPar
     public IEnumerable<T?> GetCollectionOfEnumValues<T>()
         where T : struct, Enum
     {
+        ExpectAtRoot(element.ValueKind == JsonValueKind.Array, "a JSON array");
         if (element.ValueKind != JsonValueKind.Array)
         {
             return Reject<IEnumerable<T?>>() ?? [];
@@ -93,6 +106,7 @@ internal sealed class ForwardCompatibleJsonParseNode(JsonElement element) : IPar
 
     public IEnumerable<T> GetCollectionOfPrimitiveValues<T>()
     {
+        ExpectAtRoot(element.ValueKind == JsonValueKind.Array, "a JSON array");
         if (element.ValueKind != JsonValueKind.Array)
         {
             return Reject<IEnumerable<T>>() ?? [];
@@ -111,6 +125,7 @@ internal sealed class ForwardCompatibleJsonParseNode(JsonElement element) : IPar
     public IEnumerable<T> GetCollectionOfObjectValues<T>(ParsableFactory<T> factory)
         where T : IParsable
     {
+        ExpectAtRoot(element.ValueKind == JsonValueKind.Array, "a JSON array");
         if (element.ValueKind != JsonValueKind.Array)
         {
             return Reject<IEnumerable<T>>() ?? [];
@@ -125,6 +140,18 @@ internal sealed class ForwardCompatibleJsonParseNode(JsonElement element) : IPar
         if (typeof(T) == typeof(UntypedNode))
         {
             return _kiota.GetObjectValue(factory);
+        }
+
+        if (quoteBody is not null && element.ValueKind == JsonValueKind.Array && PageArrays.Types.Contains(typeof(T)))
+        {
+            return PageArrays.Flatten(element) is { } page
+                ? Child(page).GetObjectValue(factory)
+                : throw WrongKind($"a JSON object or an array of them ({typeof(T).Name})");
+        }
+
+        if (!typeof(IComposedTypeWrapper).IsAssignableFrom(typeof(T)))
+        {
+            ExpectAtRoot(element.ValueKind == JsonValueKind.Object, $"a JSON object ({typeof(T).Name})");
         }
 
         var rejectedBefore = Rejected;
@@ -191,6 +218,7 @@ internal sealed class ForwardCompatibleJsonParseNode(JsonElement element) : IPar
 
     private T? Read<T>(JsonValueKind expected, Func<T?> read)
     {
+        ExpectAtRoot(element.ValueKind == expected, "a JSON " + expected.ToString().ToLowerInvariant());
         if (element.ValueKind != expected)
         {
             return Reject<T?>();
@@ -206,6 +234,31 @@ internal sealed class ForwardCompatibleJsonParseNode(JsonElement element) : IPar
             return Reject<T?>(); // e.g. a number too large for int, or a malformed date
         }
     }
+
+    /// <summary>
+    /// At the root, a value of another kind has no parent to keep it: reading it as null or empty would hide it, so it
+    /// is an error (null stays null, as everywhere).
+    /// </summary>
+    private void ExpectAtRoot(bool matches, string expected)
+    {
+        if (quoteBody is not null && !matches && element.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined))
+        {
+            throw WrongKind(expected);
+        }
+    }
+
+    private ZapierProtocolException WrongKind(string expected) =>
+        new($"The response is {KindOf(element.ValueKind)} where {expected} was expected.", quoteBody?.Invoke());
+
+    private static string KindOf(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "a JSON object",
+        JsonValueKind.Array => "a JSON array",
+        JsonValueKind.String => "a JSON string",
+        JsonValueKind.Number => "a JSON number",
+        JsonValueKind.True or JsonValueKind.False => "a JSON boolean",
+        _ => "JSON " + kind.ToString().ToLowerInvariant(),
+    };
 
     private T? Reject<T>()
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Zapier.Client.Errors;
 
@@ -10,7 +11,7 @@ namespace Zapier.Client.Serialization;
 /// forward-compatible reader; anything else, or JSON that does not parse, is a <see cref="ZapierProtocolException"/>
 /// quoting the start of the body, instead of Kiota's InvalidOperationException or a bare JsonException.
 /// </summary>
-internal sealed class ZapierParseNodeFactory : IParseNodeFactory
+internal sealed partial class ZapierParseNodeFactory : IParseNodeFactory
 {
     /// <summary>How much of an unreadable body a message quotes.</summary>
     public const int SnippetLength = 512;
@@ -38,7 +39,8 @@ internal sealed class ZapierParseNodeFactory : IParseNodeFactory
         try
         {
             using var document = await JsonDocument.ParseAsync(content, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new ForwardCompatibleJsonParseNode(document.RootElement.Clone());
+            var root = document.RootElement.Clone();
+            return new ForwardCompatibleJsonParseNode(root, () => (content as CappedStream)?.Prefix ?? Snippet(root.GetRawText()));
         }
         catch (JsonException e)
         {
@@ -68,10 +70,17 @@ internal sealed class ZapierParseNodeFactory : IParseNodeFactory
         return Snippet(Encoding.UTF8.GetString(buffer, 0, read));
     }
 
-    /// <summary>The start of a body, on one line, at most <see cref="SnippetLength"/> characters.</summary>
-    public static string Snippet(string text)
+    /// <summary>
+    /// The start of a body, on one line, at most <paramref name="length"/> characters, with any bearer token masked (a
+    /// gateway may echo the Authorization header back, and quotes end up in messages and logs).
+    /// </summary>
+    public static string Snippet(string text, int length = SnippetLength)
     {
         var flat = string.Join(' ', text.Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
-        return flat.Length <= SnippetLength ? flat : flat[..SnippetLength] + "…";
+        flat = BearerToken().Replace(flat, "$1 [redacted]");
+        return flat.Length <= length ? flat : flat[..length] + "…";
     }
+
+    [GeneratedRegex(@"\b(Bearer)\s+[A-Za-z0-9\-._~+/]+=*", RegexOptions.IgnoreCase)]
+    private static partial Regex BearerToken();
 }

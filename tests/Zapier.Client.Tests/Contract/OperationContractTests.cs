@@ -59,8 +59,9 @@ public sealed class OperationContractTests(StubServerFixture stub) : IClassFixtu
                 AssertSameBody(exchange, result);
                 break;
             case >= 300 and < 400:
-                Assert.Null(error);
-                Assert.Contains(stub.Server.LogEntries, e => e.RequestMessage.Path == RedirectTarget);
+                // A redirect documented as an operation's answer (GET /v2/authorize) is meant for a browser: not followed.
+                Assert.IsType<ZapierProtocolException>(error);
+                Assert.DoesNotContain(stub.Server.LogEntries, e => e.RequestMessage.Path == RedirectTarget);
                 break;
             default:
                 AssertTypedError(exchange, error);

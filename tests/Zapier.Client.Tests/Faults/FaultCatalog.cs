@@ -38,6 +38,10 @@ internal sealed record FaultRun(int Attempts, int ElsewhereRequests, bool Elsewh
 /// <summary>The fault catalog: every scenario is run by <see cref="FaultCatalogTests"/> over real HTTP on a fake clock.</summary>
 internal static class FaultCatalog
 {
+    private const string ProblemJson = """{"type":"about:blank","title":"Run store unavailable","status":500,"detail":"Try again in a minute.","validation":[]}""";
+
+    private const string GatewayJson = """{"message":"Internal server error"}""";
+
     private const string Html502 = "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>upstream went away</p></body></html>";
 
     public static readonly FaultScenario[] All =
@@ -138,8 +142,8 @@ internal static class FaultCatalog
 
         // Redirects and links
         new("get-redirect-loop", FaultCall.GetRun, _ => new FaultAnswer(302, null, null, [("Location", "/v2/action-runs/run-1")]), typeof(ZapierProtocolException), 6),
-        new("get-cross-origin-redirect", FaultCall.GetRun, _ => new FaultAnswer(302, null, null), null, 1, RedirectElsewhere: true,
-            Check: (_, _, run) => Assert.Equal((1, false), (run.ElsewhereRequests, run.ElsewhereSawToken))),
+        new("get-cross-origin-redirect", FaultCall.GetRun, _ => new FaultAnswer(302, null, null), typeof(ZapierProtocolException), 1, RedirectElsewhere: true,
+            Check: (_, _, run) => Assert.Equal(0, run.ElsewhereRequests)),
         new("paging-foreign-links-next", FaultCall.ZapRunPages, _ => FaultAnswer.Ok(), typeof(ZapierProtocolException), 1,
             Check: (_, e, run) =>
             {
@@ -150,6 +154,32 @@ internal static class FaultCatalog
         // Bad input
         new("empty-path-parameter", FaultCall.GetRun, _ => FaultAnswer.Ok(), typeof(ArgumentException), 0, PathValue: ""),
         new("dot-dot-path-parameter", FaultCall.GetRun, _ => FaultAnswer.Ok(), typeof(ArgumentException), 0, PathValue: ".."),
+
+        // Redirects of a POST
+        new("post-cross-origin-redirect", FaultCall.CreateRun, _ => new FaultAnswer(302, null, null), typeof(ZapierProtocolException), 1, RedirectElsewhere: true,
+            Check: (_, _, run) => Assert.Equal(0, run.ElsewhereRequests)),
+
+        // Bodies of the wrong JSON kind
+        new("get-200-array-root", FaultCall.GetRun, _ => FaultAnswer.Ok("[" + FaultAnswer.RunJson + "]"), typeof(ZapierProtocolException), 1,
+            Check: (_, e, _) => Assert.Equal("[" + FaultAnswer.RunJson + "]", ((ZapierProtocolException)e!).BodySnippet)),
+        new("get-200-string-root", FaultCall.GetRun, _ => FaultAnswer.Ok("\"success\""), typeof(ZapierProtocolException), 1,
+            Check: (_, e, _) => Assert.Equal("\"success\"", ((ZapierProtocolException)e!).BodySnippet)),
+
+        // Error bodies without Zapier's errors[]
+        new("get-500-problem-json", FaultCall.GetRun, _ => FaultAnswer.Text(500, "application/problem+json", ProblemJson), typeof(ZapierApiException), 4, Status: 500,
+            Check: (_, e, _) =>
+            {
+                var error = (ZapierApiException)e!;
+                Assert.Contains("Internal Server Error): Run store unavailable: Try again in a minute.", error.Message, StringComparison.Ordinal);
+                Assert.Equal(ProblemJson, error.BodySnippet);
+            }),
+        new("get-502-gateway-message", FaultCall.GetRun, _ => FaultAnswer.Json(502, GatewayJson), typeof(ZapierApiException), 4, Status: 502,
+            Check: (_, e, _) =>
+            {
+                var error = (ZapierApiException)e!;
+                Assert.Contains("Bad Gateway): Internal server error.", error.Message, StringComparison.Ordinal);
+                Assert.Equal(GatewayJson, error.BodySnippet);
+            }),
     ];
 
     private static string LargeRun(int megabytes)
