@@ -7,7 +7,7 @@ namespace Zapier.Client.ActionRuns;
 
 /// <summary>
 /// Waits on one action run: polls through the client's shared scheduler until the status leaves the in-progress
-/// values, with growing delays, server hints as floors, a deadline with one last poll at it, and transient failures
+/// values, with growing delays, server hints as floors, a deadline after which no poll starts, and transient failures
 /// of single polls ridden out.
 /// </summary>
 internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRuntime runtime, string id)
@@ -58,6 +58,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
         var scheduler = runtime.Scheduler;
         var started = time.GetUtcNow();
         var deadline = started + options.Timeout;
+        var pollTimeout = options.EffectivePollTimeout;
         var delay = options.InitialDelay;
         var last = known;
         var polls = 0;
@@ -91,13 +92,10 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
                 "Action run {RunId}: {Status} after {Polls} polls; next poll in {Delay}{Final}",
                 id, last?.Status?.Value ?? lastError?.GetType().Name ?? "not polled", polls, due - now, final ? " (last, at the deadline)" : string.Empty);
             await scheduler.DelayUntilAsync(due, cancellationToken).ConfigureAwait(false);
-            if (!final)
-            {
-                await scheduler.AcquireSlotAsync(cancellationToken).ConfigureAwait(false);
-            }
-            else
+            if (final || !await scheduler.AcquireSlotBeforeAsync(deadline, cancellationToken).ConfigureAwait(false))
             {
                 // The last poll happens at the deadline even if the budget or a server hint would push it later.
+                final = true;
                 scheduler.TryAcquireSlotNow();
             }
 
@@ -106,7 +104,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
             notBefore = null;
             try
             {
-                last = await PollOnceAsync(slotTaken: true, options.PollTimeout, cancellationToken).ConfigureAwait(false);
+                last = await PollOnceAsync(slotTaken: true, pollTimeout, cancellationToken).ConfigureAwait(false);
                 lastError = null;
             }
             catch (ZapierApiException e) when (IsTransient(e.StatusCode))
@@ -146,7 +144,8 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
                 notBefore = ThrottledUntil(last);
             }
 
-            if (final)
+            // A poll still in flight when the deadline passed is the last one: no poll starts after the deadline.
+            if (final || time.GetUtcNow() >= deadline)
             {
                 throw new ActionRunTimeoutException(id, last, polls, time.GetUtcNow() - started, lastError);
             }
