@@ -8,11 +8,14 @@ namespace Zapier.Client.ActionRuns;
 /// <summary>
 /// Waits on one action run: polls through the client's shared scheduler until the status leaves the in-progress
 /// values, with growing delays, server hints as floors, a deadline after which no poll starts, and transient failures
-/// of single polls ridden out.
+/// of single polls ridden out with a delay that at least doubles after each.
 /// </summary>
 internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRuntime runtime, string id)
 {
     private const int MaxPollsWithoutStatus = 3;
+
+    /// <summary>The least delay after a first failed poll, so a zero schedule still backs off.</summary>
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
 
     // The wait owns the delays between its polls; the HTTP layer must not add retries (and sleeps) of its own.
     private static readonly ZapierRetryOptions NoRetries = new() { MaxRetries = 0 };
@@ -63,6 +66,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
         var last = known;
         var polls = 0;
         var withoutStatus = 0;
+        var sleep = TimeSpan.Zero;
         DateTimeOffset? lastPoll = null;
         DateTimeOffset? notBefore = null;
         Exception? lastError = null;
@@ -71,6 +75,11 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
         {
             var now = time.GetUtcNow();
             var due = now + Jittered(delay, options.Jitter);
+            if (lastError is not null && due < now + Backoff(sleep, options.MaxDelay))
+            {
+                due = now + Backoff(sleep, options.MaxDelay); // failed polls in a row back off, whatever the schedule says
+            }
+
             if (lastPoll is { } previous && due < previous + options.MinimumInterval)
             {
                 due = previous + options.MinimumInterval;
@@ -81,6 +90,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
                 due = hint;
             }
 
+            sleep = due - now;
             var final = due >= deadline;
             if (final)
             {
@@ -152,6 +162,17 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
 
             delay = TimeSpan.FromTicks((long)Math.Min(delay.Ticks * options.Multiplier, options.MaxDelay.Ticks));
         }
+    }
+
+    /// <summary>
+    /// The least delay after a failed poll: twice the previous sleep, at least <see cref="FirstBackoff"/>, at most
+    /// <paramref name="maxDelay"/>.
+    /// </summary>
+    private static TimeSpan Backoff(TimeSpan previousSleep, TimeSpan maxDelay)
+    {
+        var doubled = previousSleep >= maxDelay / 2 ? maxDelay : previousSleep * 2; // halving first cannot overflow
+        var least = doubled > FirstBackoff ? doubled : FirstBackoff;
+        return least < maxDelay ? least : maxDelay;
     }
 
     /// <summary>429, 408 and 5xx fail one poll, not the wait; other statuses (400, 401, 403, 404, 409, ...) end it.</summary>

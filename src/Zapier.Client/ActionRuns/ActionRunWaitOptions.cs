@@ -13,7 +13,11 @@ public sealed record ActionRunWaitOptions
     /// <summary>Factor applied to the delay after each poll that found the run in progress.</summary>
     public double Multiplier { get; init; } = 1.5;
 
-    /// <summary>Upper bound of the delay between two polls (server hints may ask for more).</summary>
+    /// <summary>
+    /// Upper bound of the delay between two polls (server hints may ask for more). After a failed poll (429, 408, 5xx,
+    /// a network failure or the poll's timeout) the next delay is at least twice the previous one and at least 1 s, up
+    /// to this bound; a successful poll returns to the normal schedule.
+    /// </summary>
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Random spread applied to each delay, as a fraction (0.05 = ±5 %), so many waits do not poll in step.</summary>

@@ -229,9 +229,9 @@ public sealed class ActionRunWaitTests() : FakeClockStubTest(Start)
         var times = Stub.PollTimes("run-20");
         var deadline = Start + options.Timeout;
         Assert.All(times, t => Assert.True(t <= deadline, $"a poll started at {(t - Start).TotalSeconds} s, after the deadline"));
-        Assert.Equal([0.2, 1.4, 2.6, 3.8], times.Select(t => Math.Round((t - Start).TotalSeconds, 3))); // the last in flight at the deadline
+        Assert.Equal([0.2, 2.2, 4], times.Select(t => Math.Round((t - Start).TotalSeconds, 3))); // backing off 1 s, then 2 s; the last at the deadline
         Assert.Equal(times.Count, error.Polls);
-        Assert.Equal(Start.AddMilliseconds(4_800), endedAt); // when that poll timed out: within Timeout + PollTimeout
+        Assert.Equal(deadline + options.PollTimeout, endedAt);
     }
 
     [Fact]
@@ -277,6 +277,31 @@ public sealed class ActionRunWaitTests() : FakeClockStubTest(Start)
 
         Assert.Equal([Start.AddSeconds(1), Start.AddSeconds(4)], Stub.PollTimes("run-23"));
         Assert.Equal(Start.AddSeconds(4), await endedAt);
+    }
+
+    [Fact]
+    public async Task Each_failed_poll_in_a_row_at_least_doubles_the_next_delay_up_to_max_delay_and_a_success_returns_to_the_schedule()
+    {
+        // Before the fix these polls came every 0.2 s: a run answering 500 was polled 15 times in 3 s.
+        Stub.Script(
+            "run-24",
+            Answer.Error(500), Answer.Error(408), Answer.Error(429), Answer.Error(503), Answer.Error(502), Answer.Error(504),
+            Answer.Run("waiting"), Answer.Run("waiting"), Answer.Run("success"));
+        var options = new ActionRunWaitOptions
+        {
+            InitialDelay = TimeSpan.FromSeconds(0.2), Multiplier = 1, Jitter = 0, MinimumInterval = TimeSpan.Zero,
+            MaxDelay = TimeSpan.FromSeconds(4), Timeout = TimeSpan.FromMinutes(2),
+        };
+        using var client = TestCredentials.FakeTimeClient(Clock, Stub.BaseUrl, requestsPerMinute: 600); // a budget that allows 0.2 s apart
+
+        var state = await FakeTimeDriver.DriveAsync(Clock, client, client.GetActionRun("run-24").WaitForCompletionAsync(options));
+
+        Assert.True(state.Succeeded);
+        var times = Stub.PollTimes("run-24");
+        Assert.Equal([0.2, 1.2, 3.2, 7.2, 11.2, 15.2, 19.2, 19.4, 19.6], times.Select(t => Math.Round((t - Start).TotalSeconds, 3)));
+        var gaps = times.Zip(times.Skip(1), (a, b) => Math.Round((b - a).TotalSeconds, 3)).ToList();
+        Assert.Equal([1, 2, 4, 4, 4, 4, 0.2, 0.2], gaps); // at least 1 s, doubling, capped at MaxDelay; then the schedule again
+        Assert.Equal(2, times.Count(t => t < Start.AddSeconds(3)));
     }
 
     [Fact]
