@@ -206,6 +206,10 @@ internal sealed class RequestScheduler : IDisposable
                 if (!next.Done)
                 {
                     _nextSlot = (now > _nextSlot ? now : _nextSlot) + _interval;
+                    if (next.CanGiveUp)
+                    {
+                        _delays.Remove(next, out _, out _); // its give-up time no longer matters: no entry left behind per poll
+                    }
                 }
 
                 Release(next, ref release);
