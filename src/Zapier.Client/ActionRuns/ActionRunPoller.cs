@@ -75,9 +75,9 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
         {
             var now = time.GetUtcNow();
             var due = now + Jittered(delay, options.Jitter);
-            if (lastError is not null && due < now + Backoff(sleep, options.MaxDelay))
+            if (lastError is not null && now + Backoff(sleep, options.MaxDelay) is var backedOff && due < backedOff)
             {
-                due = now + Backoff(sleep, options.MaxDelay); // failed polls in a row back off, whatever the schedule says
+                due = backedOff; // failed polls in a row back off, whatever the schedule says
             }
 
             if (lastPoll is { } previous && due < previous + options.MinimumInterval)
@@ -90,7 +90,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
                 due = hint;
             }
 
-            sleep = due - now;
+            sleep = due - now; // before the deadline clips it: the next failed poll doubles this
             var final = due >= deadline;
             if (final)
             {
