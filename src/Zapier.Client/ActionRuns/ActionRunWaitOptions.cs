@@ -27,7 +27,7 @@ public sealed record ActionRunWaitOptions
     public TimeSpan MinimumInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// When the wait gives up, counted from its start (the deadline). No poll starts after the deadline: a poll in
+    /// How long after it began a wait gives up (its deadline). No poll starts after the deadline: a poll in
     /// flight when it passes is the last one, otherwise one last poll is made at the deadline. So the wait throws
     /// <see cref="ActionRunTimeoutException"/> at most <c>Timeout + min(PollTimeout, Timeout)</c> after it began
     /// (15 min 30 s with the defaults).
