@@ -7,12 +7,15 @@ namespace Zapier.Client.ActionRuns;
 
 /// <summary>
 /// Waits on one action run: polls through the client's shared scheduler until the status leaves the in-progress
-/// values, with growing delays, server hints as floors, a deadline with one last poll at it, and transient failures
-/// of single polls ridden out.
+/// values, with growing delays, server hints as floors, a deadline after which no poll starts, and transient failures
+/// of single polls ridden out with a delay that at least doubles after each.
 /// </summary>
 internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRuntime runtime, string id)
 {
     private const int MaxPollsWithoutStatus = 3;
+
+    /// <summary>The least delay after a first failed poll, so a zero schedule still backs off.</summary>
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
 
     // The wait owns the delays between its polls; the HTTP layer must not add retries (and sleeps) of its own.
     private static readonly ZapierRetryOptions NoRetries = new() { MaxRetries = 0 };
@@ -58,10 +61,12 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
         var scheduler = runtime.Scheduler;
         var started = time.GetUtcNow();
         var deadline = started + options.Timeout;
+        var pollTimeout = options.EffectivePollTimeout;
         var delay = options.InitialDelay;
         var last = known;
         var polls = 0;
         var withoutStatus = 0;
+        var sleep = TimeSpan.Zero;
         DateTimeOffset? lastPoll = null;
         DateTimeOffset? notBefore = null;
         Exception? lastError = null;
@@ -70,6 +75,11 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
         {
             var now = time.GetUtcNow();
             var due = now + Jittered(delay, options.Jitter);
+            if (lastError is not null && now + Backoff(sleep, options.MaxDelay) is var backedOff && due < backedOff)
+            {
+                due = backedOff; // failed polls in a row back off, whatever the schedule says
+            }
+
             if (lastPoll is { } previous && due < previous + options.MinimumInterval)
             {
                 due = previous + options.MinimumInterval;
@@ -80,6 +90,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
                 due = hint;
             }
 
+            sleep = due - now; // before the deadline clips it: the next failed poll doubles this
             var final = due >= deadline;
             if (final)
             {
@@ -91,13 +102,10 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
                 "Action run {RunId}: {Status} after {Polls} polls; next poll in {Delay}{Final}",
                 id, last?.Status?.Value ?? lastError?.GetType().Name ?? "not polled", polls, due - now, final ? " (last, at the deadline)" : string.Empty);
             await scheduler.DelayUntilAsync(due, cancellationToken).ConfigureAwait(false);
-            if (!final)
-            {
-                await scheduler.AcquireSlotAsync(cancellationToken).ConfigureAwait(false);
-            }
-            else
+            if (final || !await scheduler.AcquireSlotBeforeAsync(deadline, cancellationToken).ConfigureAwait(false))
             {
                 // The last poll happens at the deadline even if the budget or a server hint would push it later.
+                final = true;
                 scheduler.TryAcquireSlotNow();
             }
 
@@ -106,7 +114,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
             notBefore = null;
             try
             {
-                last = await PollOnceAsync(slotTaken: true, options.PollTimeout, cancellationToken).ConfigureAwait(false);
+                last = await PollOnceAsync(slotTaken: true, pollTimeout, cancellationToken).ConfigureAwait(false);
                 lastError = null;
             }
             catch (ZapierApiException e) when (IsTransient(e.StatusCode))
@@ -146,13 +154,25 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRu
                 notBefore = ThrottledUntil(last);
             }
 
-            if (final)
+            // A poll still in flight when the deadline passed is the last one: no poll starts after the deadline.
+            if (final || time.GetUtcNow() >= deadline)
             {
                 throw new ActionRunTimeoutException(id, last, polls, time.GetUtcNow() - started, lastError);
             }
 
             delay = TimeSpan.FromTicks((long)Math.Min(delay.Ticks * options.Multiplier, options.MaxDelay.Ticks));
         }
+    }
+
+    /// <summary>
+    /// The least delay after a failed poll: twice the previous sleep, at least <see cref="FirstBackoff"/>, at most
+    /// <paramref name="maxDelay"/>.
+    /// </summary>
+    private static TimeSpan Backoff(TimeSpan previousSleep, TimeSpan maxDelay)
+    {
+        var doubled = previousSleep >= maxDelay / 2 ? maxDelay : previousSleep * 2; // halving first cannot overflow
+        var least = doubled > FirstBackoff ? doubled : FirstBackoff;
+        return least < maxDelay ? least : maxDelay;
     }
 
     /// <summary>429, 408 and 5xx fail one poll, not the wait; other statuses (400, 401, 403, 404, 409, ...) end it.</summary>
