@@ -1,4 +1,4 @@
-using System.Threading.RateLimiting;
+using Zapier.Client.Budget;
 using Zapier.Client.Errors;
 using Zapier.Client.Generated.V2.ActionRuns.Item;
 using Zapier.Client.Http;
@@ -9,12 +9,15 @@ namespace Zapier.Client.ActionRuns;
 
 /// <summary>
 /// Waits on one action run: polls through the client's shared scheduler until the status leaves the in-progress
-/// values, with growing delays, server hints as floors, a deadline with one last poll at it, and transient failures
-/// of single polls ridden out.
+/// values, with growing delays, server hints as floors, a deadline after which no poll starts, and transient failures
+/// of single polls ridden out with a delay that at least doubles after each.
 /// </summary>
 internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierClientCore runtime, string id)
 {
     private const int MaxPollsWithoutStatus = 3;
+
+    /// <summary>The least delay after a first failed poll, so a zero schedule still backs off.</summary>
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
 
     // The wait owns the delays between its polls; the HTTP layer must not add retries (and sleeps) of its own.
     private static readonly ZapierRetryOptions NoRetries = new() { MaxRetries = 0 };
@@ -46,6 +49,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
                 .Cast<System.Runtime.Serialization.EnumMemberAttribute>().Single().Value
             : data?.AdditionalData.TryGetValue("status", out var raw) == true ? raw as string : null;
 
+    /// <summary>Waits as described on the type, inside the wait's span and metrics.</summary>
     public async Task<ActionRunState> WaitAsync(
         ActionRunState? known, ActionRunWaitOptions options, IProgress<ActionRunProgress>? progress, CancellationToken cancellationToken)
     {
@@ -55,14 +59,52 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
             return Finish(known, options);
         }
 
+        var stats = new WaitStats();
+        var started = runtime.Time.GetTimestamp();
+        var activity = ZapierTelemetry.StartWait(id);
+        try
+        {
+            var state = await WaitCoreAsync(known, options, progress, stats, cancellationToken).ConfigureAwait(false);
+            var elapsed = runtime.Time.GetElapsedTime(started);
+            var status = state.Status!.Value;
+            runtime.Log.WaitEnded(id, status.Value, stats.Polls, elapsed);
+            ZapierTelemetry.EndWait(activity, status.IsSuccess ? "success" : status.IsError ? "error" : "unknown", status.Value, stats.Polls, elapsed, stats.BudgetWait, null);
+            return Finish(state, options);
+        }
+        catch (Exception e)
+        {
+            var elapsed = runtime.Time.GetElapsedTime(started);
+            var outcome = e switch
+            {
+                ActionRunTimeoutException => "timeout",
+                OperationCanceledException => "canceled",
+                _ => "failed",
+            };
+            if (e is ActionRunTimeoutException timeout)
+            {
+                runtime.Log.WaitTimedOut(id, stats.Polls, elapsed, timeout.LastState?.Status?.Value ?? "unknown");
+            }
+
+            ZapierTelemetry.EndWait(activity, outcome, (e as ActionRunTimeoutException)?.LastState?.Status?.Value, stats.Polls, elapsed, stats.BudgetWait, e.GetType().FullName);
+            throw;
+        }
+    }
+
+    private async Task<ActionRunState> WaitCoreAsync(
+        ActionRunState? known, ActionRunWaitOptions options, IProgress<ActionRunProgress>? progress, WaitStats stats, CancellationToken cancellationToken)
+    {
+
         var time = runtime.Time;
         var scheduler = runtime.Scheduler;
         var started = time.GetUtcNow();
         var deadline = started + options.Timeout;
-        var delay = options.InitialDelay;
+        var pollTimeout = options.EffectivePollTimeout;
+        var schedule = new Backoff(options.InitialDelay, options.Multiplier, options.MaxDelay, options.Jitter);
+        var gate = new BudgetGate(scheduler, runtime.Budget);
         var last = known;
         var polls = 0;
         var withoutStatus = 0;
+        var sleep = TimeSpan.Zero;
         DateTimeOffset? lastPoll = null;
         DateTimeOffset? notBefore = null;
         Exception? lastError = null;
@@ -70,7 +112,12 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
         while (true)
         {
             var now = time.GetUtcNow();
-            var due = now + Jittered(delay, options.Jitter);
+            var due = now + schedule.Delay(polls);
+            if (lastError is not null && now + Backoff.AfterFailure(sleep, FirstBackoff, options.MaxDelay) is var backedOff && due < backedOff)
+            {
+                due = backedOff; // failed polls in a row back off, whatever the schedule says
+            }
+
             if (lastPoll is { } previous && due < previous + options.MinimumInterval)
             {
                 due = previous + options.MinimumInterval;
@@ -81,6 +128,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
                 due = hint;
             }
 
+            sleep = due - now; // before the deadline clips it: the next failed poll doubles this
             var final = due >= deadline;
             if (final)
             {
@@ -90,24 +138,23 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
             progress?.Report(new ActionRunProgress(id, last?.Status?.Value, polls, due - now, now - started));
             runtime.Log.WaitPoll(id, last?.Status?.Value ?? lastError?.GetType().Name ?? "not polled", polls, due - now, final ? " (last, at the deadline)" : string.Empty);
             await scheduler.DelayUntilAsync(due, cancellationToken).ConfigureAwait(false);
-            RateLimitLease lease;
-            if (!final)
-            {
-                await scheduler.WaitForServerAsync(cancellationToken).ConfigureAwait(false);
-                lease = await runtime.Budget.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
-            }
-            else
+            var queued = time.GetTimestamp();
+            var lease = final ? null : await gate.AcquireAsync(deadline, cancellationToken).ConfigureAwait(false);
+            stats.BudgetWait += time.GetElapsedTime(queued);
+            if (lease is null)
             {
                 // The last poll happens at the deadline even if the budget or a server hint would push it later.
+                final = true;
                 lease = runtime.Budget.AttemptAcquire(1);
             }
 
             polls++;
+            stats.Polls = polls;
             lastPoll = time.GetUtcNow();
             notBefore = null;
             try
             {
-                last = await PollOnceAsync(slotTaken: true, options.PollTimeout, cancellationToken).ConfigureAwait(false);
+                last = await PollOnceAsync(slotTaken: true, pollTimeout, cancellationToken).ConfigureAwait(false);
                 lastError = null;
             }
             catch (ZapierApiException e) when (OutcomeClassifier.Classify(e) == OutcomeKind.Transient)
@@ -129,6 +176,11 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
                 lease.Dispose();
             }
 
+            if (lastError is not null)
+            {
+                runtime.Log.PollFailed(id, polls, lastError is ZapierApiException api ? api.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : lastError.GetType().Name);
+            }
+
             if (lastError is null)
             {
                 if (last!.Status is null)
@@ -144,19 +196,18 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
                     withoutStatus = 0;
                     if (last.HasEnded)
                     {
-                        return Finish(last, options);
+                        return last;
                     }
                 }
 
                 notBefore = ThrottledUntil(last);
             }
 
-            if (final)
+            // A poll still in flight when the deadline passed is the last one: no poll starts after the deadline.
+            if (final || time.GetUtcNow() >= deadline)
             {
                 throw new ActionRunTimeoutException(id, last, polls, time.GetUtcNow() - started, lastError);
             }
-
-            delay = TimeSpan.FromTicks((long)Math.Min(delay.Ticks * options.Multiplier, options.MaxDelay.Ticks));
         }
     }
 
@@ -171,6 +222,11 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
         return seconds > 0 ? state.ObservedAt + TimeSpan.FromSeconds(seconds) : null;
     }
 
-    private static TimeSpan Jittered(TimeSpan delay, double jitter) =>
-        jitter == 0 ? delay : TimeSpan.FromTicks((long)(delay.Ticks * (1 + (((Random.Shared.NextDouble() * 2) - 1) * jitter))));
+    /// <summary>What a wait reports in its span and metrics.</summary>
+    private sealed class WaitStats
+    {
+        public int Polls { get; set; }
+
+        public TimeSpan BudgetWait { get; set; }
+    }
 }

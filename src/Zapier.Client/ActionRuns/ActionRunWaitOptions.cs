@@ -3,7 +3,7 @@ namespace Zapier.Client.ActionRuns;
 /// <summary>
 /// How a wait on an action run polls. Defaults are tuned for Zapier's limit of 60 requests per minute per IP
 /// (see the README): the first poll after 1.3 s, each delay 1.5 times the previous, at most 30 s apart, ±5 % jitter,
-/// never two polls of one run within 1 s, and a 15-minute deadline.
+/// never two polls of one run within 1 s, a 15-minute deadline and 30 s per poll.
 /// </summary>
 public sealed record ActionRunWaitOptions
 {
@@ -13,7 +13,11 @@ public sealed record ActionRunWaitOptions
     /// <summary>Factor applied to the delay after each poll that found the run in progress.</summary>
     public double Multiplier { get; init; } = 1.5;
 
-    /// <summary>Upper bound of the delay between two polls (server hints may ask for more).</summary>
+    /// <summary>
+    /// Upper bound of the delay between two polls (server hints may ask for more). After a failed poll (429, 408, 5xx,
+    /// a network failure or the poll's timeout) the next delay is at least twice the previous one and at least 1 s, up
+    /// to this bound; a successful poll returns to the normal schedule.
+    /// </summary>
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Random spread applied to each delay, as a fraction (0.05 = ±5 %), so many waits do not poll in step.</summary>
@@ -22,11 +26,22 @@ public sealed record ActionRunWaitOptions
     /// <summary>Minimum time between two polls of the same run, whatever the other settings say.</summary>
     public TimeSpan MinimumInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Total time a wait may take. At the deadline one last poll is made; then the wait gives up.</summary>
+    /// <summary>
+    /// How long after it began a wait gives up (its deadline). No poll starts after the deadline: a poll in
+    /// flight when it passes is the last one, otherwise one last poll is made at the deadline. So the wait throws
+    /// <see cref="ActionRunTimeoutException"/> at most <c>Timeout + min(PollTimeout, Timeout)</c> after it began
+    /// (15 min 30 s with the defaults).
+    /// </summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Time allowed for one poll; a poll that takes longer counts as a transient failure.</summary>
+    /// <summary>
+    /// Time allowed for one poll, clipped to <see cref="Timeout"/> (a single poll never gets longer than the whole
+    /// wait); a poll that takes longer counts as a failed poll.
+    /// </summary>
     public TimeSpan PollTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The time one poll is allowed: <see cref="PollTimeout"/>, at most <see cref="Timeout"/>.</summary>
+    internal TimeSpan EffectivePollTimeout => PollTimeout < Timeout ? PollTimeout : Timeout;
 
     /// <summary>When true, a run that ends with status <c>error</c> throws <see cref="ActionRunFailedException"/>.</summary>
     public bool ThrowOnError { get; init; }

@@ -68,18 +68,6 @@ internal sealed class RequestScheduler : IDisposable
     public Task DelayUntilAsync(DateTimeOffset due, CancellationToken cancellationToken) =>
         Enqueue(new Waiter(due, consumesSlot: false), cancellationToken);
 
-    /// <summary>Completes when the server's hold (see <see cref="HoldUntil"/>) has passed; at once when there is none.</summary>
-    public Task WaitForServerAsync(CancellationToken cancellationToken)
-    {
-        DateTimeOffset until;
-        lock (_gate)
-        {
-            until = _heldUntil;
-        }
-
-        return until > _time.GetUtcNow() ? DelayUntilAsync(until, cancellationToken) : Task.CompletedTask;
-    }
-
     /// <summary>The end of the server's hold, if one is in force.</summary>
     public DateTimeOffset? HeldUntil
     {
@@ -123,6 +111,18 @@ internal sealed class RequestScheduler : IDisposable
     /// <summary>Completes when the request budget allows one more request, which it then counts.</summary>
     public Task AcquireSlotAsync(CancellationToken cancellationToken) =>
         Enqueue(new Waiter(_time.GetUtcNow(), consumesSlot: true), cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="AcquireSlotAsync"/>, but gives up at <paramref name="giveUpAt"/>: completes with true when a
+    /// slot was taken (and counted), with false when that time came first. One queued wait, so drivers of fake time
+    /// see the give-up time as a wake-up.
+    /// </summary>
+    public async Task<bool> AcquireSlotBeforeAsync(DateTimeOffset giveUpAt, CancellationToken cancellationToken)
+    {
+        var waiter = new Waiter(giveUpAt, consumesSlot: true) { CanGiveUp = true };
+        await Enqueue(waiter, cancellationToken).ConfigureAwait(false);
+        return !waiter.GaveUp;
+    }
 
     /// <summary>Counts one request against the budget if a slot is free right now; never waits.</summary>
     public bool TryAcquireSlotNow()
@@ -207,7 +207,8 @@ internal sealed class RequestScheduler : IDisposable
             {
                 _slots.Enqueue(waiter);
             }
-            else
+
+            if (!waiter.ConsumesSlot || waiter.CanGiveUp)
             {
                 _delays.Enqueue(waiter, (waiter.Due, _sequence++));
             }
@@ -267,6 +268,7 @@ internal sealed class RequestScheduler : IDisposable
             while (_delays.TryPeek(out var next, out var key) && (next.Done || key.Due <= now))
             {
                 _delays.Dequeue();
+                next.GaveUp = next.ConsumesSlot && !next.Done; // a slot wait whose give-up time came first
                 Release(next, ref release);
             }
 
@@ -276,6 +278,10 @@ internal sealed class RequestScheduler : IDisposable
                 if (!next.Done)
                 {
                     _nextSlot = (now > _nextSlot ? now : _nextSlot) + _interval;
+                    if (next.CanGiveUp)
+                    {
+                        _delays.Remove(next, out _, out _); // its give-up time no longer matters: no entry left behind per poll
+                    }
                 }
 
                 Release(next, ref release);
@@ -353,6 +359,11 @@ internal sealed class RequestScheduler : IDisposable
         public CancellationTokenRegistration Registration { get; set; }
 
         public bool Done { get; set; }
+
+        /// <summary>A slot wait that is also queued as a delay until <see cref="Due"/>, when it gives up.</summary>
+        public bool CanGiveUp { get; init; }
+
+        public bool GaveUp { get; set; }
     }
 
     /// <summary>

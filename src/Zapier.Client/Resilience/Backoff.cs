@@ -22,4 +22,15 @@ internal readonly record struct Backoff(TimeSpan Initial, double Multiplier, Tim
     /// <summary><paramref name="delay"/>, or the time until <paramref name="notBefore"/> when that is later.</summary>
     public static TimeSpan Floor(TimeSpan delay, DateTimeOffset now, DateTimeOffset? notBefore) =>
         notBefore is { } hint && hint - now > delay ? hint - now : delay;
+
+    /// <summary>
+    /// The least delay after a failed poll: twice the previous sleep, at least <paramref name="floor"/>, at most
+    /// <paramref name="max"/> (a failing server is not asked again at the normal pace).
+    /// </summary>
+    public static TimeSpan AfterFailure(TimeSpan previousSleep, TimeSpan floor, TimeSpan max)
+    {
+        var doubled = previousSleep >= max / 2 ? max : previousSleep * 2; // halving first cannot overflow
+        var least = doubled > floor ? doubled : floor;
+        return least < max ? least : max;
+    }
 }

@@ -22,6 +22,7 @@ internal sealed class CallResilience(
     private static readonly RateLimitLease Taken = new TakenLease();
     private readonly ConcurrentDictionary<ZapierRetryOptions, ResiliencePipeline<HttpResponseMessage>> _pipelines = new();
     private readonly SchedulerTimeProvider _clock = new(scheduler);
+    private readonly BudgetGate _gate = new(scheduler, budget);
 
     /// <summary>The pipeline for a request: its own retry settings, or the client's.</summary>
     public ResiliencePipeline<HttpResponseMessage> For(HttpRequestMessage request)
@@ -90,8 +91,7 @@ internal sealed class CallResilience(
         }
 
         var started = scheduler.Time.GetTimestamp();
-        await scheduler.WaitForServerAsync(args.Context.CancellationToken).ConfigureAwait(false);
-        var lease = await budget.AcquireAsync(1, args.Context.CancellationToken).ConfigureAwait(false);
+        var lease = (await _gate.AcquireAsync(giveUpAt: null, args.Context.CancellationToken).ConfigureAwait(false))!;
         var waited = scheduler.Time.GetElapsedTime(started);
         if (call is not null)
         {

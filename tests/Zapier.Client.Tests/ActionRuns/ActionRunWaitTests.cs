@@ -214,6 +214,97 @@ public sealed class ActionRunWaitTests() : FakeClockStubTest(Start)
     }
 
     [Fact]
+    public async Task No_poll_starts_after_the_deadline_and_the_wait_ends_within_one_poll_timeout_of_it()
+    {
+        // The case: a server that answers later than every poll's timeout. Before the fix the polls went on
+        // past the 4 s deadline (0.2, 1.4, 2.6, 3.8, 4.8 s) and the wait ended at 5.8 s.
+        Stub.Hang("run-20");
+        var options = new ActionRunWaitOptions
+        {
+            Timeout = TimeSpan.FromSeconds(4), PollTimeout = TimeSpan.FromSeconds(1), InitialDelay = TimeSpan.FromSeconds(0.2), Multiplier = 1, Jitter = 0,
+        };
+
+        var (error, endedAt) = await WaitOnHeldPolls<ActionRunTimeoutException>("run-20", options);
+
+        var times = Stub.PollTimes("run-20");
+        var deadline = Start + options.Timeout;
+        Assert.All(times, t => Assert.True(t <= deadline, $"a poll started at {(t - Start).TotalSeconds} s, after the deadline"));
+        Assert.Equal([0.2, 2.2, 4], times.Select(t => Math.Round((t - Start).TotalSeconds, 3))); // backing off 1 s, then 2 s; the last at the deadline
+        Assert.Equal(times.Count, error.Polls);
+        Assert.Equal(deadline + options.PollTimeout, endedAt);
+    }
+
+    [Fact]
+    public async Task A_poll_in_flight_when_the_deadline_passes_is_the_last_one()
+    {
+        Stub.Hang("run-21");
+        var options = new ActionRunWaitOptions
+        {
+            Timeout = TimeSpan.FromSeconds(4), PollTimeout = TimeSpan.FromSeconds(1), InitialDelay = TimeSpan.FromSeconds(3.5), Jitter = 0,
+        };
+
+        var (error, endedAt) = await WaitOnHeldPolls<ActionRunTimeoutException>("run-21", options);
+
+        Assert.Equal([Start.AddSeconds(3.5)], Stub.PollTimes("run-21"));
+        Assert.Equal(1, error.Polls);
+        Assert.Equal(Start.AddSeconds(4.5), endedAt); // when that poll timed out, not one poll timeout later
+    }
+
+    [Fact]
+    public async Task A_poll_timeout_longer_than_the_wait_is_clipped_to_the_wait()
+    {
+        Stub.Hang("run-22");
+        var options = new ActionRunWaitOptions { Timeout = TimeSpan.FromSeconds(2), InitialDelay = TimeSpan.FromSeconds(1.5), Jitter = 0 }; // PollTimeout 30 s
+
+        var (error, endedAt) = await WaitOnHeldPolls<ActionRunTimeoutException>("run-22", options, pollTimeout: options.Timeout);
+
+        Assert.Equal([Start.AddSeconds(1.5)], Stub.PollTimes("run-22"));
+        Assert.Equal(1, error.Polls);
+        Assert.Equal(Start.AddSeconds(3.5), endedAt); // the poll gave up after 2 s: within Timeout + min(PollTimeout, Timeout)
+    }
+
+    [Fact]
+    public async Task A_poll_still_waiting_for_the_request_budget_at_the_deadline_is_made_at_the_deadline_and_is_the_last()
+    {
+        // 6 requests a minute: after the first poll (1 s) the budget's next slot is at 11 s, after the 4 s deadline.
+        Stub.Script("run-23", Answer.Run("waiting"));
+        using var client = TestCredentials.FakeTimeClient(Clock, Stub.BaseUrl, requestsPerMinute: 6);
+        var options = Steady with { Multiplier = 1, Timeout = TimeSpan.FromSeconds(4) };
+        var wait = client.GetActionRun("run-23").WaitForCompletionAsync(options);
+        var endedAt = wait.ContinueWith(_ => Clock.GetUtcNow(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        await Assert.ThrowsAsync<ActionRunTimeoutException>(() => FakeTimeDriver.DriveAsync(Clock, client, wait));
+
+        Assert.Equal([Start.AddSeconds(1), Start.AddSeconds(4)], Stub.PollTimes("run-23"));
+        Assert.Equal(Start.AddSeconds(4), await endedAt);
+    }
+
+    [Fact]
+    public async Task Each_failed_poll_in_a_row_at_least_doubles_the_next_delay_up_to_max_delay_and_a_success_returns_to_the_schedule()
+    {
+        // Before the fix these polls came every 0.2 s: a run answering 500 was polled 15 times in 3 s.
+        Stub.Script(
+            "run-24",
+            Answer.Error(500), Answer.Error(408), Answer.Error(429), Answer.Error(503), Answer.Error(502), Answer.Error(504),
+            Answer.Run("waiting"), Answer.Run("waiting"), Answer.Run("success"));
+        var options = new ActionRunWaitOptions
+        {
+            InitialDelay = TimeSpan.FromSeconds(0.2), Multiplier = 1, Jitter = 0, MinimumInterval = TimeSpan.Zero,
+            MaxDelay = TimeSpan.FromSeconds(4), Timeout = TimeSpan.FromMinutes(2),
+        };
+        using var client = TestCredentials.FakeTimeClient(Clock, Stub.BaseUrl, requestsPerMinute: 600); // a budget that allows 0.2 s apart
+
+        var state = await FakeTimeDriver.DriveAsync(Clock, client, client.GetActionRun("run-24").WaitForCompletionAsync(options));
+
+        Assert.True(state.Succeeded);
+        var times = Stub.PollTimes("run-24");
+        Assert.Equal([0.2, 1.2, 3.2, 7.2, 11.2, 15.2, 19.2, 19.4, 19.6], times.Select(t => Math.Round((t - Start).TotalSeconds, 3)));
+        var gaps = times.Zip(times.Skip(1), (a, b) => Math.Round((b - a).TotalSeconds, 3)).ToList();
+        Assert.Equal([1, 2, 4, 4, 4, 4, 0.2, 0.2], gaps); // at least 1 s, doubling, capped at MaxDelay; then the schedule again
+        Assert.Equal(2, times.Count(t => t < Start.AddSeconds(3)));
+    }
+
+    [Fact]
     public async Task Cancelling_during_a_sleep_ends_the_wait_at_once()
     {
         Stub.Script("run-13", Answer.Run("waiting"));
@@ -333,6 +424,41 @@ public sealed class ActionRunWaitTests() : FakeClockStubTest(Start)
 
     private Task<ActionRunState> Wait(string id, ActionRunWaitOptions options, IProgress<ActionRunProgress>? progress = null) =>
         FakeTimeDriver.DriveAsync(Clock, Client, Client.GetActionRun(id).WaitForCompletionAsync(options, progress));
+
+    /// <summary>
+    /// Runs a wait whose polls the stub holds (<see cref="RunStub.Hang"/>) on the fake clock: while the wait is parked,
+    /// to the scheduler's next wake-up; while a poll is held, to the moment that poll's timeout fires. Returns the
+    /// wait's exception and the fake time it ended at.
+    /// </summary>
+    private async Task<(T Error, DateTimeOffset EndedAt)> WaitOnHeldPolls<T>(string id, ActionRunWaitOptions options, TimeSpan? pollTimeout = null)
+        where T : Exception
+    {
+        var limit = pollTimeout ?? options.PollTimeout;
+        var wait = Client.GetActionRun(id).WaitForCompletionAsync(options);
+        var endedAt = wait.ContinueWith(_ => Clock.GetUtcNow(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var scheduler = Client.Scheduler;
+        for (var step = 0; !wait.IsCompleted; step++)
+        {
+            Assert.True(step < 1_000, "the wait did not end");
+            var moved = Task.WhenAny(wait, scheduler.WhenChangedAsync(), Stub.WhenPolledAsync());
+            var polls = Stub.PollTimes(id);
+            if (scheduler.Queued > 0 && scheduler.NextWake is { } wake)
+            {
+                Clock.SetUtcNow(wake > Clock.GetUtcNow() ? wake : Clock.GetUtcNow());
+            }
+            else if (polls.Count > 0 && polls[^1] + limit > Clock.GetUtcNow())
+            {
+                Clock.SetUtcNow(polls[^1] + limit);
+            }
+            else
+            {
+                // A poll is on its way or its timeout is being handled; a wait that stalls here fails the test.
+                Assert.True(await Task.WhenAny(moved, Task.Delay(TimeSpan.FromSeconds(10))) == moved, "the wait stalled on the fake clock");
+            }
+        }
+
+        return (await Assert.ThrowsAsync<T>(() => wait), await endedAt);
+    }
 
     private async Task WaitUntilParked()
     {

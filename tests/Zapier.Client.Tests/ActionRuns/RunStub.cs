@@ -37,6 +37,9 @@ internal sealed class RunStub : IDisposable
 {
     private readonly FakeTimeProvider _clock;
     private readonly ConcurrentDictionary<string, int> _counts = new();
+    private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _polled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public RunStub(FakeTimeProvider clock)
     {
@@ -52,6 +55,15 @@ internal sealed class RunStub : IDisposable
 
     public IReadOnlyList<DateTimeOffset> PollTimes(string id) => Polls.Where(p => p.Id == id).Select(p => p.At).ToList();
 
+    /// <summary>Completes when the next poll (after this call) is recorded.</summary>
+    public Task WhenPolledAsync()
+    {
+        lock (_gate)
+        {
+            return _polled.Task;
+        }
+    }
+
     public void Script(string id, params Answer[] answers) => Script(id, i => answers[Math.Min(i, answers.Length - 1)]);
 
     public void Script(string id, Func<int, Answer> answer)
@@ -59,12 +71,41 @@ internal sealed class RunStub : IDisposable
         Server.Given(Request.Create().UsingGet().WithPath("/v2/action-runs/" + id)).RespondWith(Response.Create().WithCallback(request =>
         {
             var index = _counts.AddOrUpdate(id, 0, (_, n) => n + 1);
-            Polls.Enqueue((id, _clock.GetUtcNow()));
+            Record(id);
             return Build(answer(index));
         }));
     }
 
-    public void Dispose() => Server.Stop();
+    /// <summary>
+    /// Holds every poll of <paramref name="id"/> without answering until the stub is disposed: a server slower than
+    /// any poll timeout. Each poll is recorded on arrival; the hold blocks no thread.
+    /// </summary>
+    public void Hang(string id) =>
+        Server.Given(Request.Create().UsingGet().WithPath("/v2/action-runs/" + id)).RespondWith(Response.Create().WithCallback(async request =>
+        {
+            Record(id);
+            await _released.Task.ConfigureAwait(false);
+            return Build(Answer.Run("waiting"));
+        }));
+
+    private void Record(string id)
+    {
+        Polls.Enqueue((id, _clock.GetUtcNow()));
+        TaskCompletionSource polled;
+        lock (_gate)
+        {
+            polled = _polled;
+            _polled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        polled.TrySetResult();
+    }
+
+    public void Dispose()
+    {
+        _released.TrySetResult();
+        Server.Stop();
+    }
 
     internal static ResponseMessage Build(Answer answer) =>
         new Faults.FaultAnswer(

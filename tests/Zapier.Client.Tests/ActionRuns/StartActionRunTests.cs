@@ -64,6 +64,19 @@ public sealed class StartActionRunTests() : FakeClockStubTest(new DateTimeOffset
     }
 
     [Fact]
+    public async Task A_create_refused_with_429_every_time_is_sent_four_times_in_all_then_the_429_reaches_the_caller()
+    {
+        // ZapierRetryOptions.MaxRetries (3) counts retries after the first attempt, as the README says.
+        RespondToPost(429, """{"errors":[{"status":429,"code":"throttled","title":"Too Many Requests","detail":"Slow down."}]}""");
+
+        var error = await Assert.ThrowsAsync<ZapierApiException>(
+            () => FakeTimeDriver.DriveAsync(Clock, Client, Client.StartActionRunAsync(new ActionRunRequest("core:1"))));
+
+        Assert.Equal(429, error.StatusCode);
+        Assert.Equal(4, Stub.Server.LogEntries.Count(e => e.RequestMessage.Method == "POST")); // the first attempt and 3 retries
+    }
+
+    [Fact]
     public async Task Run_and_wait_starts_the_run_and_returns_it_completed()
     {
         RespondToPost(200, """{"data":{"type":"run","id":"arun_9"}}""");

@@ -1,0 +1,53 @@
+using System.Threading.RateLimiting;
+
+namespace Zapier.Client.Budget;
+
+/// <summary>
+/// The one way a request gets going: wait for the server's hold to pass, then take a permit from the budget (the
+/// default <see cref="SchedulerRateLimiter"/> or the caller's <see cref="RateLimiter"/>). HTTP attempts wait as long as
+/// it takes; an action-run poll gives up at its wait's deadline.
+/// </summary>
+internal sealed class BudgetGate(RequestScheduler scheduler, RateLimiter budget)
+{
+    /// <summary>A permit; null when <paramref name="giveUpAt"/> came first (nothing was taken then).</summary>
+    public async ValueTask<RateLimitLease?> AcquireAsync(DateTimeOffset? giveUpAt, CancellationToken cancellationToken)
+    {
+        if (budget is SchedulerRateLimiter)
+        {
+            // The default budget's slots already respect the server's hold: one queued wait, which gives up by itself.
+            if (giveUpAt is not { } limit)
+            {
+                return await budget.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+            }
+
+            return await scheduler.AcquireSlotBeforeAsync(limit, cancellationToken).ConfigureAwait(false) ? budget.AttemptAcquire(0) : null;
+        }
+
+        if (scheduler.HeldUntil is { } held)
+        {
+            await scheduler.DelayUntilAsync(giveUpAt is { } g && g < held ? g : held, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (giveUpAt is not { } deadline)
+        {
+            return await budget.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+        }
+
+        var now = scheduler.Time.GetUtcNow();
+        if (now >= deadline)
+        {
+            return null;
+        }
+
+        using var limited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var timer = scheduler.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), limited, deadline - now, Timeout.InfiniteTimeSpan);
+        try
+        {
+            return await budget.AcquireAsync(1, limited.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+}
