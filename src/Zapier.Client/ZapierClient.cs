@@ -15,7 +15,7 @@ namespace Zapier.Client;
 public partial class ZapierClient : ZapierGeneratedClient, IDisposable
 {
     private readonly HttpClient? _ownedHttpClient;
-    private readonly ZapierRuntime _runtime;
+    private readonly SharedClientServices _runtime;
 
     /// <summary>Creates a client that authenticates with a fixed access token.</summary>
     public ZapierClient(string accessToken, ZapierClientOptions? options = null)
@@ -74,13 +74,13 @@ public partial class ZapierClient : ZapierGeneratedClient, IDisposable
             : GetActionRun(id);
     }
 
-    /// <summary>Starts an action run and, with <see cref="WaitUntil.Completed"/>, waits for it to end.</summary>
+    /// <summary>Starts an action run and, with <see cref="ActionRunWaitUntil.Completed"/>, waits for it to end.</summary>
     public async Task<ActionRun> RunActionAsync(
-        WaitUntil waitUntil, ActionRunRequest request, ActionRunWaitOptions? options = null,
+        ActionRunWaitUntil waitUntil, ActionRunRequest request, ActionRunWaitOptions? options = null,
         IProgress<ActionRunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var run = await StartActionRunAsync(request, cancellationToken).ConfigureAwait(false);
-        if (waitUntil == WaitUntil.Completed)
+        if (waitUntil == ActionRunWaitUntil.Completed)
         {
             await run.WaitForCompletionAsync(options, progress, cancellationToken).ConfigureAwait(false);
         }
@@ -171,7 +171,7 @@ public partial class ZapierClient : ZapierGeneratedClient, IDisposable
             options.Retry.Validate();
             ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxResponseBytes, 1024, nameof(options.MaxResponseBytes));
             var logger = (options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("Zapier.Client");
-            var runtime = new ZapierRuntime(options.TimeProvider, options.RequestsPerMinute, options.ActionRunWaiting, logger);
+            var runtime = new SharedClientServices(options.TimeProvider, options.RequestsPerMinute, options.ActionRunWaiting, logger);
             var owned = httpClient is null ? HttpPipeline.Create(options, runtime.Scheduler, logger) : null;
             var adapter = new HttpClientRequestAdapter(auth, new Serialization.ZapierParseNodeFactory(), httpClient: httpClient ?? owned)
             {

@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
 using Zapier.Client.Tests.Support;
 
 namespace Zapier.Client.Tests;
@@ -11,7 +13,7 @@ namespace Zapier.Client.Tests;
 /// schema refresh can bring back a Kiota name such as <c>ActionRunResponseData_results</c>; the failure names the
 /// schema location that produced it, to be given a name in openapi/corrections.overlay.yaml (group (l)).
 /// </summary>
-public sealed class PublicNamingTests
+public sealed class PublicNamingTests(StubServerFixture stub) : IClassFixture<StubServerFixture>
 {
     [Fact]
     public void Every_public_type_member_and_parameter_of_the_package_has_a_dotnet_name()
@@ -24,6 +26,24 @@ public sealed class PublicNamingTests
     }
 
     [Fact]
+    public async Task Renamed_enum_members_and_path_parameters_keep_what_goes_over_the_wire()
+    {
+        stub.Server.Reset();
+        stub.Server.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200)
+            .WithHeader("Content-Type", "application/json").WithBody("{\"data\": [], \"links\": {}, \"meta\": {}}"));
+        using var client = TestCredentials.Client(stub.BaseUrl);
+
+        await client.V2.Actions.GetAsync(c => (c.QueryParameters.App, c.QueryParameters.ActionType) = (Guid.Empty, Generated.Models.ActionType.SearchOrWrite));
+        await client.V2.Actions["core:1"].Inputs["in/1"].Choices.PostAsync(new Generated.Models.ChoiceRequest());
+        var error = (Generated.Models.ActionRunResponseError)KiotaJson.Parse(typeof(Generated.Models.ActionRunResponseError), "{\"code\": \"system_throttled\"}");
+
+        var sent = stub.Server.LogEntries.Select(e => e.RequestMessage).ToList();
+        Assert.Equal("SEARCH_OR_WRITE", sent[0].Query!["action_type"].Single());
+        Assert.Equal("/v2/actions/core:1/inputs/in%2F1/choices", new Uri(sent[1].AbsoluteUrl).AbsolutePath);
+        Assert.Equal(Generated.Models.CodeEnum.SystemThrottled, error.Code);
+    }
+
+    [Fact]
     public void Every_public_type_of_the_package_is_checked()
     {
         var checkedTypes = PublicNames.CheckedTypes(typeof(ZapierClient).Assembly).ToList();
@@ -31,8 +51,30 @@ public sealed class PublicNamingTests
         // The generated models, request builders and the hand-written layer are all in scope.
         Assert.Contains(typeof(Generated.Models.ActionRunResult), checkedTypes);
         Assert.Contains(typeof(Generated.V2.Actions.Item.ActionItemRequestBuilder), checkedTypes);
-        Assert.Contains(typeof(ZapierClient), checkedTypes);
+        Assert.Contains(typeof(Client.ActionRuns.ActionRunWaitUntil), checkedTypes);
         Assert.True(checkedTypes.Count > 100, $"only {checkedTypes.Count} public types found");
+    }
+
+    /// <summary>
+    /// Public types of Azure.Core that applications using both SDKs import next to ours (<c>using Azure;</c>); a type
+    /// of ours with one of these names makes every unqualified use ambiguous (CS0104).
+    /// </summary>
+    [Theory]
+    [InlineData("WaitUntil")]
+    [InlineData("Response")]
+    [InlineData("Operation")]
+    [InlineData("ETag")]
+    [InlineData("RequestContext")]
+    [InlineData("ClientOptions")]
+    [InlineData("RetryOptions")]
+    [InlineData("ErrorOptions")]
+    public void No_hand_written_public_type_shares_its_name_with_a_common_Azure_type(string azureName)
+    {
+        var clashes = PublicNames.CheckedTypes(typeof(ZapierClient).Assembly)
+            .Where(t => t.Namespace?.StartsWith("Zapier.Client.Generated", StringComparison.Ordinal) != true && t.Name == azureName)
+            .Select(t => t.FullName).ToList();
+
+        Assert.True(clashes.Count == 0, $"{string.Join(", ", clashes)} clashes with Azure.{azureName}");
     }
 
     [Theory]

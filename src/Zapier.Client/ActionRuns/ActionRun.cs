@@ -10,9 +10,9 @@ namespace Zapier.Client.ActionRuns;
 public sealed class ActionRun
 {
     private readonly ActionRunPoller _poller;
-    private readonly ZapierRuntime _runtime;
+    private readonly SharedClientServices _runtime;
 
-    internal ActionRun(string id, ActionRunsItemRequestBuilder builder, ZapierRuntime runtime)
+    internal ActionRun(string id, ActionRunsItemRequestBuilder builder, SharedClientServices runtime)
     {
         Id = id;
         _runtime = runtime;

@@ -10,7 +10,7 @@ namespace Zapier.Client.ActionRuns;
 /// values, with growing delays, server hints as floors, a deadline with one last poll at it, and transient failures
 /// of single polls ridden out.
 /// </summary>
-internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierRuntime runtime, string id)
+internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, SharedClientServices runtime, string id)
 {
     private const int MaxPollsWithoutStatus = 3;
 

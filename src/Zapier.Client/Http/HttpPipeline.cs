@@ -21,7 +21,7 @@ internal static class HttpPipeline
         DelegatingHandler[] handlers =
         [
             new ResilienceHandler(ResiliencePipelines.Call(options.Retry, options.RequestTimeout, options.TimeProvider, logger)),
-            new RequestBudgetHandler(scheduler),
+            new RequestPacingHandler(scheduler),
             new AttemptTimeoutHandler(ResiliencePipelines.Attempt(options.TimeProvider), options.Retry),
             new ResponseCaptureHandler(options.MaxResponseBytes),
             .. KiotaClientFactory.CreateDefaultHandlers().Where(h => h is not RetryHandler),

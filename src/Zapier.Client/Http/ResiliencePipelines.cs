@@ -12,7 +12,7 @@ namespace Zapier.Client.Http;
 /// <summary>
 /// The client's Polly pipelines. Retry and the total timeout wrap the whole call; the attempt timeout wraps each
 /// attempt but not its wait for the request budget. Retry delays are not slept by Polly: they are handed to the
-/// client's scheduler (see <see cref="RequestBudgetHandler"/>), the one clock that owns every wait.
+/// client's scheduler (see <see cref="RequestPacingHandler"/>), the one clock that owns every wait.
 /// </summary>
 internal static class ResiliencePipelines
 {

@@ -11,12 +11,12 @@ namespace Zapier.Client.Http;
 /// <summary>
 /// Wraps Kiota's request adapter so that every API error reaches the caller as a <see cref="ZapierApiException"/>
 /// whose message names the status, Zapier's error code, title and detail, and the request id; and carries the
-/// client's <see cref="ZapierRuntime"/> to hand-written extensions of the generated request builders.
+/// client's <see cref="SharedClientServices"/> to hand-written extensions of the generated request builders.
 /// </summary>
-internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierRuntime runtime) : IRequestAdapter
+internal sealed class ZapierRequestAdapter(IRequestAdapter inner, SharedClientServices runtime) : IRequestAdapter
 {
     /// <summary>The client's clock, request scheduler and default settings.</summary>
-    public ZapierRuntime Runtime { get; } = runtime;
+    public SharedClientServices Runtime { get; } = runtime;
 
     public ISerializationWriterFactory SerializationWriterFactory => inner.SerializationWriterFactory;
 

@@ -3,12 +3,12 @@ using Microsoft.Kiota.Abstractions;
 namespace Zapier.Client.Http;
 
 /// <summary>
-/// Puts every attempt of every request of the client through the shared scheduler (a retry first waits out its
-/// backoff there) and budget, and tells the scheduler what the server said about
+/// Paces the client's requests: puts every attempt of every request through the shared scheduler (a retry first waits
+/// out its backoff there) and budget, and tells the scheduler what the server said about
 /// the next one (Retry-After, X-RateLimit-*). Requests whose slot was taken already (polls) carry
 /// <see cref="PreacquiredSlotOption"/>.
 /// </summary>
-internal sealed class RequestBudgetHandler(RequestScheduler scheduler) : DelegatingHandler
+internal sealed class RequestPacingHandler(RequestScheduler scheduler) : DelegatingHandler
 {
     private static readonly HttpRequestOptionsKey<IRequestOption> Preacquired = new(typeof(PreacquiredSlotOption).FullName!);
 

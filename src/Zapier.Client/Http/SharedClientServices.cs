@@ -3,8 +3,11 @@ using Zapier.Client.ActionRuns;
 
 namespace Zapier.Client.Http;
 
-/// <summary>What one client shares among its requests and waits: the clock, the scheduler and the defaults.</summary>
-internal sealed class ZapierRuntime(TimeProvider time, int requestsPerMinute, ActionRunWaitOptions waitDefaults, ILogger logger) : IDisposable
+/// <summary>
+/// What one client shares among all its requests and action-run waits: the clock, the scheduler (request budget,
+/// server holds, retry backoffs and poll timers), the logger and the default wait options.
+/// </summary>
+internal sealed class SharedClientServices(TimeProvider time, int requestsPerMinute, ActionRunWaitOptions waitDefaults, ILogger logger) : IDisposable
 {
     public ILogger Logger { get; } = logger;
 
