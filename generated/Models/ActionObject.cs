@@ -26,10 +26,10 @@ namespace Zapier.Client.Generated.Models
         /// <summary>The App, as an object when expanded, otherwise its ID.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.ActionObject.Action_app? App { get; set; }
+        public global::Zapier.Client.Generated.Models.AppReference? App { get; set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.ActionObject.Action_app App { get; set; }
+        public global::Zapier.Client.Generated.Models.AppReference App { get; set; }
 #endif
         /// <summary>Longer explanation of what this Action does.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -93,7 +93,7 @@ namespace Zapier.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "action_type", n => { ActionType = n.GetStringValue(); } },
-                { "app", n => { App = n.GetObjectValue<global::Zapier.Client.Generated.Models.ActionObject.Action_app>(global::Zapier.Client.Generated.Models.ActionObject.Action_app.CreateFromDiscriminatorValue); } },
+                { "app", n => { App = n.GetObjectValue<global::Zapier.Client.Generated.Models.AppReference>(global::Zapier.Client.Generated.Models.AppReference.CreateFromDiscriminatorValue); } },
                 { "description", n => { Description = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "is_instant", n => { IsInstant = n.GetBoolValue(); } },
@@ -110,7 +110,7 @@ namespace Zapier.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("action_type", ActionType);
-            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.ActionObject.Action_app>("app", App);
+            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.AppReference>("app", App);
             writer.WriteStringValue("description", Description);
             writer.WriteStringValue("id", Id);
             writer.WriteBoolValue("is_instant", IsInstant);
@@ -118,74 +118,6 @@ namespace Zapier.Client.Generated.Models
             writer.WriteStringValue("title", Title);
             writer.WriteEnumValue<global::Zapier.Client.Generated.Models.ActionTypeEnum>("type", Type);
             writer.WriteAdditionalData(AdditionalData);
-        }
-        /// <summary>
-        /// Composed type wrapper for classes <see cref="global::Zapier.Client.Generated.Models.Apps"/>, <see cref="string"/>
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-        public partial class Action_app : IComposedTypeWrapper, IParsable
-        {
-            /// <summary>Composed type representation for type <see cref="global::Zapier.Client.Generated.Models.Apps"/></summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-            public global::Zapier.Client.Generated.Models.Apps? Apps { get; set; }
-#nullable restore
-#else
-            public global::Zapier.Client.Generated.Models.Apps Apps { get; set; }
-#endif
-            /// <summary>Composed type representation for type <see cref="string"/></summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-            public string? String { get; set; }
-#nullable restore
-#else
-            public string String { get; set; }
-#endif
-            /// <summary>
-            /// Creates a new instance of the appropriate class based on discriminator value
-            /// </summary>
-            /// <returns>A <see cref="global::Zapier.Client.Generated.Models.ActionObject.Action_app"/></returns>
-            /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-            public static global::Zapier.Client.Generated.Models.ActionObject.Action_app CreateFromDiscriminatorValue(IParseNode parseNode)
-            {
-                if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-                var result = new global::Zapier.Client.Generated.Models.ActionObject.Action_app();
-                if(parseNode.GetStringValue() is string stringValue)
-                {
-                    result.String = stringValue;
-                }
-                else {
-                    result.Apps = new global::Zapier.Client.Generated.Models.Apps();
-                }
-                return result;
-            }
-            /// <summary>
-            /// The deserialization information for the current model
-            /// </summary>
-            /// <returns>A IDictionary&lt;string, Action&lt;IParseNode&gt;&gt;</returns>
-            public virtual IDictionary<string, Action<IParseNode>> GetFieldDeserializers()
-            {
-                if(Apps != null)
-                {
-                    return ParseNodeHelper.MergeDeserializersForIntersectionWrapper(Apps);
-                }
-                return new Dictionary<string, Action<IParseNode>>();
-            }
-            /// <summary>
-            /// Serializes information the current object
-            /// </summary>
-            /// <param name="writer">Serialization writer to use to serialize this model</param>
-            public virtual void Serialize(ISerializationWriter writer)
-            {
-                if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-                if(String != null)
-                {
-                    writer.WriteStringValue(null, String);
-                }
-                else {
-                    writer.WriteObjectValue<global::Zapier.Client.Generated.Models.Apps>(null, Apps);
-                }
-            }
         }
     }
 }

@@ -25,10 +25,10 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Could be empty, even if the action was successfully run.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::Zapier.Client.Generated.Models.ActionRunResponseData_results>? Results { get; set; }
+        public List<global::Zapier.Client.Generated.Models.ActionRunResult>? Results { get; set; }
 #nullable restore
 #else
-        public List<global::Zapier.Client.Generated.Models.ActionRunResponseData_results> Results { get; set; }
+        public List<global::Zapier.Client.Generated.Models.ActionRunResult> Results { get; set; }
 #endif
         /// <summary>* `success` - success* `error` - error* `waiting` - waiting</summary>
         public global::Zapier.Client.Generated.Models.ActionRunResponseStatusEnum? Status { get; set; }
@@ -60,7 +60,7 @@ namespace Zapier.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "errors", n => { Errors = n.GetCollectionOfObjectValues<global::Zapier.Client.Generated.Models.ActionRunResponseError>(global::Zapier.Client.Generated.Models.ActionRunResponseError.CreateFromDiscriminatorValue)?.AsList(); } },
-                { "results", n => { Results = n.GetCollectionOfObjectValues<global::Zapier.Client.Generated.Models.ActionRunResponseData_results>(global::Zapier.Client.Generated.Models.ActionRunResponseData_results.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "results", n => { Results = n.GetCollectionOfObjectValues<global::Zapier.Client.Generated.Models.ActionRunResult>(global::Zapier.Client.Generated.Models.ActionRunResult.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "status", n => { Status = n.GetEnumValue<global::Zapier.Client.Generated.Models.ActionRunResponseStatusEnum>(); } },
                 { "type", n => { Type = n.GetEnumValue<global::Zapier.Client.Generated.Models.RunTypeEnum>(); } },
             };
@@ -73,7 +73,7 @@ namespace Zapier.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteCollectionOfObjectValues<global::Zapier.Client.Generated.Models.ActionRunResponseError>("errors", Errors);
-            writer.WriteCollectionOfObjectValues<global::Zapier.Client.Generated.Models.ActionRunResponseData_results>("results", Results);
+            writer.WriteCollectionOfObjectValues<global::Zapier.Client.Generated.Models.ActionRunResult>("results", Results);
             writer.WriteEnumValue<global::Zapier.Client.Generated.Models.ActionRunResponseStatusEnum>("status", Status);
             writer.WriteEnumValue<global::Zapier.Client.Generated.Models.RunTypeEnum>("type", Type);
             writer.WriteAdditionalData(AdditionalData);

@@ -30,10 +30,10 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Any additional error information returned from the partner.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.ActionRunResponseError_meta? Meta { get; set; }
+        public global::Zapier.Client.Generated.Models.ActionRunErrorMeta? Meta { get; set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.ActionRunResponseError_meta Meta { get; set; }
+        public global::Zapier.Client.Generated.Models.ActionRunErrorMeta Meta { get; set; }
 #endif
         /// <summary>A short summary of the problem.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -71,7 +71,7 @@ namespace Zapier.Client.Generated.Models
                 { "code", n => { Code = n.GetEnumValue<global::Zapier.Client.Generated.Models.CodeEnum>(); } },
                 { "delay", n => { Delay = n.GetIntValue(); } },
                 { "detail", n => { Detail = n.GetStringValue(); } },
-                { "meta", n => { Meta = n.GetObjectValue<global::Zapier.Client.Generated.Models.ActionRunResponseError_meta>(global::Zapier.Client.Generated.Models.ActionRunResponseError_meta.CreateFromDiscriminatorValue); } },
+                { "meta", n => { Meta = n.GetObjectValue<global::Zapier.Client.Generated.Models.ActionRunErrorMeta>(global::Zapier.Client.Generated.Models.ActionRunErrorMeta.CreateFromDiscriminatorValue); } },
                 { "title", n => { Title = n.GetStringValue(); } },
             };
         }
@@ -85,7 +85,7 @@ namespace Zapier.Client.Generated.Models
             writer.WriteEnumValue<global::Zapier.Client.Generated.Models.CodeEnum>("code", Code);
             writer.WriteIntValue("delay", Delay);
             writer.WriteStringValue("detail", Detail);
-            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.ActionRunResponseError_meta>("meta", Meta);
+            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.ActionRunErrorMeta>("meta", Meta);
             writer.WriteStringValue("title", Title);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -26,10 +26,10 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Input values for the test run.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.ActionTestRequestData_inputs? Inputs { get; set; }
+        public global::Zapier.Client.Generated.Models.ActionTestInputs? Inputs { get; set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.ActionTestRequestData_inputs Inputs { get; set; }
+        public global::Zapier.Client.Generated.Models.ActionTestInputs Inputs { get; set; }
 #endif
         /// <summary>Maximum number of results to return.</summary>
         public int? Limit { get; set; }
@@ -63,7 +63,7 @@ namespace Zapier.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "authentication", n => { Authentication = n.GetStringValue(); } },
-                { "inputs", n => { Inputs = n.GetObjectValue<global::Zapier.Client.Generated.Models.ActionTestRequestData_inputs>(global::Zapier.Client.Generated.Models.ActionTestRequestData_inputs.CreateFromDiscriminatorValue); } },
+                { "inputs", n => { Inputs = n.GetObjectValue<global::Zapier.Client.Generated.Models.ActionTestInputs>(global::Zapier.Client.Generated.Models.ActionTestInputs.CreateFromDiscriminatorValue); } },
                 { "limit", n => { Limit = n.GetIntValue(); } },
                 { "offset", n => { Offset = n.GetIntValue(); } },
             };
@@ -76,7 +76,7 @@ namespace Zapier.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("authentication", Authentication);
-            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.ActionTestRequestData_inputs>("inputs", Inputs);
+            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.ActionTestInputs>("inputs", Inputs);
             writer.WriteIntValue("limit", Limit);
             writer.WriteIntValue("offset", Offset);
             writer.WriteAdditionalData(AdditionalData);

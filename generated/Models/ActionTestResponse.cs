@@ -18,10 +18,10 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Results returned by the third-party API for the tested Action.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::Zapier.Client.Generated.Models.ActionTestResponse_data>? Data { get; set; }
+        public List<global::Zapier.Client.Generated.Models.ActionTestResult>? Data { get; set; }
 #nullable restore
 #else
-        public List<global::Zapier.Client.Generated.Models.ActionTestResponse_data> Data { get; set; }
+        public List<global::Zapier.Client.Generated.Models.ActionTestResult> Data { get; set; }
 #endif
         /// <summary>Pagination links.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -64,7 +64,7 @@ namespace Zapier.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "data", n => { Data = n.GetCollectionOfObjectValues<global::Zapier.Client.Generated.Models.ActionTestResponse_data>(global::Zapier.Client.Generated.Models.ActionTestResponse_data.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "data", n => { Data = n.GetCollectionOfObjectValues<global::Zapier.Client.Generated.Models.ActionTestResult>(global::Zapier.Client.Generated.Models.ActionTestResult.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "links", n => { Links = n.GetObjectValue<global::Zapier.Client.Generated.Models.Links>(global::Zapier.Client.Generated.Models.Links.CreateFromDiscriminatorValue); } },
                 { "meta", n => { Meta = n.GetObjectValue<global::Zapier.Client.Generated.Models.BaseMeta>(global::Zapier.Client.Generated.Models.BaseMeta.CreateFromDiscriminatorValue); } },
             };
@@ -76,7 +76,7 @@ namespace Zapier.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteCollectionOfObjectValues<global::Zapier.Client.Generated.Models.ActionTestResponse_data>("data", Data);
+            writer.WriteCollectionOfObjectValues<global::Zapier.Client.Generated.Models.ActionTestResult>("data", Data);
             writer.WriteObjectValue<global::Zapier.Client.Generated.Models.Links>("links", Links);
             writer.WriteObjectValue<global::Zapier.Client.Generated.Models.BaseMeta>("meta", Meta);
             writer.WriteAdditionalData(AdditionalData);

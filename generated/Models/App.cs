@@ -50,18 +50,18 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Images of this App in several sizes.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.App_images? Images { get; set; }
+        public global::Zapier.Client.Generated.Models.AppImages? Images { get; set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.App_images Images { get; set; }
+        public global::Zapier.Client.Generated.Models.AppImages Images { get; set; }
 #endif
         /// <summary>Related links; `mutual:zap_templates` points to Zap templates shared by your App and this one.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.App_links? Links { get; private set; }
+        public global::Zapier.Client.Generated.Models.AppLinks? Links { get; private set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.App_links Links { get; private set; }
+        public global::Zapier.Client.Generated.Models.AppLinks Links { get; private set; }
 #endif
         /// <summary>Short slug of this App.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -118,8 +118,8 @@ namespace Zapier.Client.Generated.Models
                 { "categories", n => { Categories = n.GetCollectionOfObjectValues<global::Zapier.Client.Generated.Models.Category>(global::Zapier.Client.Generated.Models.Category.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "description", n => { Description = n.GetStringValue(); } },
                 { "image", n => { Image = n.GetStringValue(); } },
-                { "images", n => { Images = n.GetObjectValue<global::Zapier.Client.Generated.Models.App_images>(global::Zapier.Client.Generated.Models.App_images.CreateFromDiscriminatorValue); } },
-                { "links", n => { Links = n.GetObjectValue<global::Zapier.Client.Generated.Models.App_links>(global::Zapier.Client.Generated.Models.App_links.CreateFromDiscriminatorValue); } },
+                { "images", n => { Images = n.GetObjectValue<global::Zapier.Client.Generated.Models.AppImages>(global::Zapier.Client.Generated.Models.AppImages.CreateFromDiscriminatorValue); } },
+                { "links", n => { Links = n.GetObjectValue<global::Zapier.Client.Generated.Models.AppLinks>(global::Zapier.Client.Generated.Models.AppLinks.CreateFromDiscriminatorValue); } },
                 { "slug", n => { Slug = n.GetStringValue(); } },
                 { "title", n => { Title = n.GetStringValue(); } },
                 { "url", n => { Url = n.GetStringValue(); } },
@@ -136,7 +136,7 @@ namespace Zapier.Client.Generated.Models
             writer.WriteCollectionOfObjectValues<global::Zapier.Client.Generated.Models.Category>("categories", Categories);
             writer.WriteStringValue("description", Description);
             writer.WriteStringValue("image", Image);
-            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.App_images>("images", Images);
+            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.AppImages>("images", Images);
             writer.WriteStringValue("slug", Slug);
             writer.WriteStringValue("title", Title);
             writer.WriteGuidValue("uuid", Uuid);

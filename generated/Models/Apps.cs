@@ -74,10 +74,10 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Links for the app; `connect_new_authentication` sends the user to connect the appand create an Authentication. Never populated for Client ID requests.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.Apps_links? Links { get; set; }
+        public global::Zapier.Client.Generated.Models.AppsLinks? Links { get; set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.Apps_links Links { get; set; }
+        public global::Zapier.Client.Generated.Models.AppsLinks Links { get; set; }
 #endif
         /// <summary>Display name of the app.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -128,7 +128,7 @@ namespace Zapier.Client.Generated.Models
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "image", n => { Image = n.GetStringValue(); } },
                 { "images", n => { Images = n.GetObjectValue<global::Zapier.Client.Generated.Models.AppsImages>(global::Zapier.Client.Generated.Models.AppsImages.CreateFromDiscriminatorValue); } },
-                { "links", n => { Links = n.GetObjectValue<global::Zapier.Client.Generated.Models.Apps_links>(global::Zapier.Client.Generated.Models.Apps_links.CreateFromDiscriminatorValue); } },
+                { "links", n => { Links = n.GetObjectValue<global::Zapier.Client.Generated.Models.AppsLinks>(global::Zapier.Client.Generated.Models.AppsLinks.CreateFromDiscriminatorValue); } },
                 { "title", n => { Title = n.GetStringValue(); } },
                 { "type", n => { Type = n.GetStringValue(); } },
             };
@@ -147,7 +147,7 @@ namespace Zapier.Client.Generated.Models
             writer.WriteStringValue("id", Id);
             writer.WriteStringValue("image", Image);
             writer.WriteObjectValue<global::Zapier.Client.Generated.Models.AppsImages>("images", Images);
-            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.Apps_links>("links", Links);
+            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.AppsLinks>("links", Links);
             writer.WriteStringValue("title", Title);
             writer.WriteStringValue("type", Type);
             writer.WriteAdditionalData(AdditionalData);

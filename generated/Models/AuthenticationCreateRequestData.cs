@@ -20,10 +20,10 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Values the app&apos;s integration needs to create the Authentication.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.AuthenticationCreateRequestData_authentication_fields? AuthenticationFields { get; set; }
+        public global::Zapier.Client.Generated.Models.AuthenticationFields? AuthenticationFields { get; set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.AuthenticationCreateRequestData_authentication_fields AuthenticationFields { get; set; }
+        public global::Zapier.Client.Generated.Models.AuthenticationFields AuthenticationFields { get; set; }
 #endif
         /// <summary>Title of the Authentication.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -59,7 +59,7 @@ namespace Zapier.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "app", n => { App = n.GetGuidValue(); } },
-                { "authentication_fields", n => { AuthenticationFields = n.GetObjectValue<global::Zapier.Client.Generated.Models.AuthenticationCreateRequestData_authentication_fields>(global::Zapier.Client.Generated.Models.AuthenticationCreateRequestData_authentication_fields.CreateFromDiscriminatorValue); } },
+                { "authentication_fields", n => { AuthenticationFields = n.GetObjectValue<global::Zapier.Client.Generated.Models.AuthenticationFields>(global::Zapier.Client.Generated.Models.AuthenticationFields.CreateFromDiscriminatorValue); } },
                 { "title", n => { Title = n.GetStringValue(); } },
             };
         }
@@ -71,7 +71,7 @@ namespace Zapier.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteGuidValue("app", App);
-            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.AuthenticationCreateRequestData_authentication_fields>("authentication_fields", AuthenticationFields);
+            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.AuthenticationFields>("authentication_fields", AuthenticationFields);
             writer.WriteStringValue("title", Title);
             writer.WriteAdditionalData(AdditionalData);
         }

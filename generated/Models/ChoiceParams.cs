@@ -26,10 +26,10 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Current input values, if any are needed.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.ChoiceParams_inputs? Inputs { get; set; }
+        public global::Zapier.Client.Generated.Models.ChoiceInputs? Inputs { get; set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.ChoiceParams_inputs Inputs { get; set; }
+        public global::Zapier.Client.Generated.Models.ChoiceInputs Inputs { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ChoiceParams"/> and sets the default values.
@@ -57,7 +57,7 @@ namespace Zapier.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "authentication", n => { Authentication = n.GetStringValue(); } },
-                { "inputs", n => { Inputs = n.GetObjectValue<global::Zapier.Client.Generated.Models.ChoiceParams_inputs>(global::Zapier.Client.Generated.Models.ChoiceParams_inputs.CreateFromDiscriminatorValue); } },
+                { "inputs", n => { Inputs = n.GetObjectValue<global::Zapier.Client.Generated.Models.ChoiceInputs>(global::Zapier.Client.Generated.Models.ChoiceInputs.CreateFromDiscriminatorValue); } },
             };
         }
         /// <summary>
@@ -68,7 +68,7 @@ namespace Zapier.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("authentication", Authentication);
-            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.ChoiceParams_inputs>("inputs", Inputs);
+            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.ChoiceInputs>("inputs", Inputs);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

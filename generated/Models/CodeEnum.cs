@@ -29,7 +29,7 @@ namespace Zapier.Client.Generated.Models
         #pragma warning restore CS1591
         [EnumMember(Value = "system_throttled")]
         #pragma warning disable CS1591
-        System_throttled,
+        SystemThrottled,
         #pragma warning restore CS1591
         [EnumMember(Value = "hydration")]
         #pragma warning disable CS1591

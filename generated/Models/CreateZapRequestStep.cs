@@ -41,10 +41,10 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Input values for the step&apos;s Action.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.CreateZapRequestStep_inputs? Inputs { get; set; }
+        public global::Zapier.Client.Generated.Models.CreateZapStepInputs? Inputs { get; set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.CreateZapRequestStep_inputs Inputs { get; set; }
+        public global::Zapier.Client.Generated.Models.CreateZapStepInputs Inputs { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.CreateZapRequestStep"/> and sets the default values.
@@ -74,7 +74,7 @@ namespace Zapier.Client.Generated.Models
                 { "action", n => { Action = n.GetStringValue(); } },
                 { "alias", n => { Alias = n.GetStringValue(); } },
                 { "authentication", n => { Authentication = n.GetStringValue(); } },
-                { "inputs", n => { Inputs = n.GetObjectValue<global::Zapier.Client.Generated.Models.CreateZapRequestStep_inputs>(global::Zapier.Client.Generated.Models.CreateZapRequestStep_inputs.CreateFromDiscriminatorValue); } },
+                { "inputs", n => { Inputs = n.GetObjectValue<global::Zapier.Client.Generated.Models.CreateZapStepInputs>(global::Zapier.Client.Generated.Models.CreateZapStepInputs.CreateFromDiscriminatorValue); } },
             };
         }
         /// <summary>
@@ -87,7 +87,7 @@ namespace Zapier.Client.Generated.Models
             writer.WriteStringValue("action", Action);
             writer.WriteStringValue("alias", Alias);
             writer.WriteStringValue("authentication", Authentication);
-            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.CreateZapRequestStep_inputs>("inputs", Inputs);
+            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.CreateZapStepInputs>("inputs", Inputs);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -34,10 +34,10 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Freeform metadata about the error</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.Error_meta? Meta { get; set; }
+        public global::Zapier.Client.Generated.Models.ErrorMeta? Meta { get; set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.Error_meta Meta { get; set; }
+        public global::Zapier.Client.Generated.Models.ErrorMeta Meta { get; set; }
 #endif
         /// <summary>An object containing references to the primary source of the error.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -84,7 +84,7 @@ namespace Zapier.Client.Generated.Models
             {
                 { "code", n => { Code = n.GetStringValue(); } },
                 { "detail", n => { Detail = n.GetStringValue(); } },
-                { "meta", n => { Meta = n.GetObjectValue<global::Zapier.Client.Generated.Models.Error_meta>(global::Zapier.Client.Generated.Models.Error_meta.CreateFromDiscriminatorValue); } },
+                { "meta", n => { Meta = n.GetObjectValue<global::Zapier.Client.Generated.Models.ErrorMeta>(global::Zapier.Client.Generated.Models.ErrorMeta.CreateFromDiscriminatorValue); } },
                 { "source", n => { Source = n.GetObjectValue<global::Zapier.Client.Generated.Models.ErrorSource>(global::Zapier.Client.Generated.Models.ErrorSource.CreateFromDiscriminatorValue); } },
                 { "status", n => { Status = n.GetIntValue(); } },
                 { "title", n => { Title = n.GetStringValue(); } },
@@ -99,7 +99,7 @@ namespace Zapier.Client.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("code", Code);
             writer.WriteStringValue("detail", Detail);
-            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.Error_meta>("meta", Meta);
+            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.ErrorMeta>("meta", Meta);
             writer.WriteObjectValue<global::Zapier.Client.Generated.Models.ErrorSource>("source", Source);
             writer.WriteIntValue("status", Status);
             writer.WriteStringValue("title", Title);

@@ -26,18 +26,18 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Pagination links.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.ExpandedAppsResponse_links? Links { get; private set; }
+        public global::Zapier.Client.Generated.Models.AppsPageLinks? Links { get; private set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.ExpandedAppsResponse_links Links { get; private set; }
+        public global::Zapier.Client.Generated.Models.AppsPageLinks Links { get; private set; }
 #endif
         /// <summary>Pagination metadata.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.ExpandedAppsResponse_meta? Meta { get; private set; }
+        public global::Zapier.Client.Generated.Models.AppsPageMeta? Meta { get; private set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.ExpandedAppsResponse_meta Meta { get; private set; }
+        public global::Zapier.Client.Generated.Models.AppsPageMeta Meta { get; private set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ExpandedAppsResponse"/> and sets the default values.
@@ -65,8 +65,8 @@ namespace Zapier.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "data", n => { Data = n.GetCollectionOfObjectValues<global::Zapier.Client.Generated.Models.Apps>(global::Zapier.Client.Generated.Models.Apps.CreateFromDiscriminatorValue)?.AsList(); } },
-                { "links", n => { Links = n.GetObjectValue<global::Zapier.Client.Generated.Models.ExpandedAppsResponse_links>(global::Zapier.Client.Generated.Models.ExpandedAppsResponse_links.CreateFromDiscriminatorValue); } },
-                { "meta", n => { Meta = n.GetObjectValue<global::Zapier.Client.Generated.Models.ExpandedAppsResponse_meta>(global::Zapier.Client.Generated.Models.ExpandedAppsResponse_meta.CreateFromDiscriminatorValue); } },
+                { "links", n => { Links = n.GetObjectValue<global::Zapier.Client.Generated.Models.AppsPageLinks>(global::Zapier.Client.Generated.Models.AppsPageLinks.CreateFromDiscriminatorValue); } },
+                { "meta", n => { Meta = n.GetObjectValue<global::Zapier.Client.Generated.Models.AppsPageMeta>(global::Zapier.Client.Generated.Models.AppsPageMeta.CreateFromDiscriminatorValue); } },
             };
         }
         /// <summary>

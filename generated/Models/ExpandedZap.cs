@@ -36,10 +36,10 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Links for the Zap, such as `html_editor` to open it in the Zapier editor.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.ExpandedZap_links? Links { get; private set; }
+        public global::Zapier.Client.Generated.Models.ZapLinks? Links { get; private set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.ExpandedZap_links Links { get; private set; }
+        public global::Zapier.Client.Generated.Models.ZapLinks Links { get; private set; }
 #endif
         /// <summary>Steps of the Zap, as objects or as IDs.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -102,7 +102,7 @@ namespace Zapier.Client.Generated.Models
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "is_enabled", n => { IsEnabled = n.GetBoolValue(); } },
                 { "last_successful_run_date", n => { LastSuccessfulRunDate = n.GetStringValue(); } },
-                { "links", n => { Links = n.GetObjectValue<global::Zapier.Client.Generated.Models.ExpandedZap_links>(global::Zapier.Client.Generated.Models.ExpandedZap_links.CreateFromDiscriminatorValue); } },
+                { "links", n => { Links = n.GetObjectValue<global::Zapier.Client.Generated.Models.ZapLinks>(global::Zapier.Client.Generated.Models.ZapLinks.CreateFromDiscriminatorValue); } },
                 { "steps", n => { Steps = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
                 { "title", n => { Title = n.GetStringValue(); } },
                 { "type", n => { Type = n.GetStringValue(); } },

@@ -26,18 +26,18 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Pagination links.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.ExpandedZapsResponse_links? Links { get; private set; }
+        public global::Zapier.Client.Generated.Models.ZapsPageLinks? Links { get; private set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.ExpandedZapsResponse_links Links { get; private set; }
+        public global::Zapier.Client.Generated.Models.ZapsPageLinks Links { get; private set; }
 #endif
         /// <summary>Pagination metadata.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.ExpandedZapsResponse_meta? Meta { get; private set; }
+        public global::Zapier.Client.Generated.Models.ZapsPageMeta? Meta { get; private set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.ExpandedZapsResponse_meta Meta { get; private set; }
+        public global::Zapier.Client.Generated.Models.ZapsPageMeta Meta { get; private set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ExpandedZapsResponse"/> and sets the default values.
@@ -65,8 +65,8 @@ namespace Zapier.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "data", n => { Data = n.GetCollectionOfObjectValues<global::Zapier.Client.Generated.Models.ExpandedZap>(global::Zapier.Client.Generated.Models.ExpandedZap.CreateFromDiscriminatorValue)?.AsList(); } },
-                { "links", n => { Links = n.GetObjectValue<global::Zapier.Client.Generated.Models.ExpandedZapsResponse_links>(global::Zapier.Client.Generated.Models.ExpandedZapsResponse_links.CreateFromDiscriminatorValue); } },
-                { "meta", n => { Meta = n.GetObjectValue<global::Zapier.Client.Generated.Models.ExpandedZapsResponse_meta>(global::Zapier.Client.Generated.Models.ExpandedZapsResponse_meta.CreateFromDiscriminatorValue); } },
+                { "links", n => { Links = n.GetObjectValue<global::Zapier.Client.Generated.Models.ZapsPageLinks>(global::Zapier.Client.Generated.Models.ZapsPageLinks.CreateFromDiscriminatorValue); } },
+                { "meta", n => { Meta = n.GetObjectValue<global::Zapier.Client.Generated.Models.ZapsPageMeta>(global::Zapier.Client.Generated.Models.ZapsPageMeta.CreateFromDiscriminatorValue); } },
             };
         }
         /// <summary>

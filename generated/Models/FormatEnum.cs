@@ -9,31 +9,31 @@ namespace Zapier.Client.Generated.Models
     {
         [EnumMember(Value = "DATETIME")]
         #pragma warning disable CS1591
-        DATETIME,
+        DateTime,
         #pragma warning restore CS1591
         [EnumMember(Value = "MULTILINE")]
         #pragma warning disable CS1591
-        MULTILINE,
+        Multiline,
         #pragma warning restore CS1591
         [EnumMember(Value = "PASSWORD")]
         #pragma warning disable CS1591
-        PASSWORD,
+        Password,
         #pragma warning restore CS1591
         [EnumMember(Value = "CODE")]
         #pragma warning disable CS1591
-        CODE,
+        Code,
         #pragma warning restore CS1591
         [EnumMember(Value = "READONLY")]
         #pragma warning disable CS1591
-        READONLY,
+        ReadOnly,
         #pragma warning restore CS1591
         [EnumMember(Value = "FILE")]
         #pragma warning disable CS1591
-        FILE,
+        File,
         #pragma warning restore CS1591
         [EnumMember(Value = "SELECT")]
         #pragma warning disable CS1591
-        SELECT,
+        Select,
         #pragma warning restore CS1591
     }
 }

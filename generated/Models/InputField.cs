@@ -56,10 +56,10 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Free-form map of items for this Input Field.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.InputField_items? Items { get; set; }
+        public global::Zapier.Client.Generated.Models.InputFieldItems? Items { get; set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.InputField_items Items { get; set; }
+        public global::Zapier.Client.Generated.Models.InputFieldItems Items { get; set; }
 #endif
         /// <summary>Placeholder text.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -119,7 +119,7 @@ namespace Zapier.Client.Generated.Models
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "invalidates_input_fields", n => { InvalidatesInputFields = n.GetBoolValue(); } },
                 { "is_required", n => { IsRequired = n.GetBoolValue(); } },
-                { "items", n => { Items = n.GetObjectValue<global::Zapier.Client.Generated.Models.InputField_items>(global::Zapier.Client.Generated.Models.InputField_items.CreateFromDiscriminatorValue); } },
+                { "items", n => { Items = n.GetObjectValue<global::Zapier.Client.Generated.Models.InputFieldItems>(global::Zapier.Client.Generated.Models.InputFieldItems.CreateFromDiscriminatorValue); } },
                 { "placeholder", n => { Placeholder = n.GetStringValue(); } },
                 { "title", n => { Title = n.GetStringValue(); } },
                 { "type", n => { Type = n.GetStringValue(); } },
@@ -140,7 +140,7 @@ namespace Zapier.Client.Generated.Models
             writer.WriteStringValue("id", Id);
             writer.WriteBoolValue("invalidates_input_fields", InvalidatesInputFields);
             writer.WriteBoolValue("is_required", IsRequired);
-            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.InputField_items>("items", Items);
+            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.InputFieldItems>("items", Items);
             writer.WriteStringValue("placeholder", Placeholder);
             writer.WriteStringValue("title", Title);
             writer.WriteEnumValue<global::Zapier.Client.Generated.Models.ValueTypeEnum>("value_type", ValueType);

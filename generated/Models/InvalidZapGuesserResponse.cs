@@ -21,10 +21,10 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Messages about the prompt.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::Zapier.Client.Generated.Models.InvalidZapGuesserResponse_messages>? Messages { get; set; }
+        public List<global::Zapier.Client.Generated.Models.ZapGuesserMessage>? Messages { get; set; }
 #nullable restore
 #else
-        public List<global::Zapier.Client.Generated.Models.InvalidZapGuesserResponse_messages> Messages { get; set; }
+        public List<global::Zapier.Client.Generated.Models.ZapGuesserMessage> Messages { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.InvalidZapGuesserResponse"/> and sets the default values.
@@ -51,7 +51,7 @@ namespace Zapier.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "messages", n => { Messages = n.GetCollectionOfObjectValues<global::Zapier.Client.Generated.Models.InvalidZapGuesserResponse_messages>(global::Zapier.Client.Generated.Models.InvalidZapGuesserResponse_messages.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "messages", n => { Messages = n.GetCollectionOfObjectValues<global::Zapier.Client.Generated.Models.ZapGuesserMessage>(global::Zapier.Client.Generated.Models.ZapGuesserMessage.CreateFromDiscriminatorValue)?.AsList(); } },
             };
         }
         /// <summary>
@@ -61,7 +61,7 @@ namespace Zapier.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteCollectionOfObjectValues<global::Zapier.Client.Generated.Models.InvalidZapGuesserResponse_messages>("messages", Messages);
+            writer.WriteCollectionOfObjectValues<global::Zapier.Client.Generated.Models.ZapGuesserMessage>("messages", Messages);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -26,10 +26,10 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Current input values, keyed by Input Field `id`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.ListInputFieldsRequestData_inputs? Inputs { get; set; }
+        public global::Zapier.Client.Generated.Models.ListInputFieldsInputs? Inputs { get; set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.ListInputFieldsRequestData_inputs Inputs { get; set; }
+        public global::Zapier.Client.Generated.Models.ListInputFieldsInputs Inputs { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ListInputFieldsRequestData"/> and sets the default values.
@@ -57,7 +57,7 @@ namespace Zapier.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "authentication", n => { Authentication = n.GetStringValue(); } },
-                { "inputs", n => { Inputs = n.GetObjectValue<global::Zapier.Client.Generated.Models.ListInputFieldsRequestData_inputs>(global::Zapier.Client.Generated.Models.ListInputFieldsRequestData_inputs.CreateFromDiscriminatorValue); } },
+                { "inputs", n => { Inputs = n.GetObjectValue<global::Zapier.Client.Generated.Models.ListInputFieldsInputs>(global::Zapier.Client.Generated.Models.ListInputFieldsInputs.CreateFromDiscriminatorValue); } },
             };
         }
         /// <summary>
@@ -68,7 +68,7 @@ namespace Zapier.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("authentication", Authentication);
-            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.ListInputFieldsRequestData_inputs>("inputs", Inputs);
+            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.ListInputFieldsInputs>("inputs", Inputs);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

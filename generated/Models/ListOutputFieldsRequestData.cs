@@ -28,10 +28,10 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Current input values, keyed by Input Field `id`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.ListOutputFieldsRequestData_inputs? Inputs { get; set; }
+        public global::Zapier.Client.Generated.Models.ListOutputFieldsInputs? Inputs { get; set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.ListOutputFieldsRequestData_inputs Inputs { get; set; }
+        public global::Zapier.Client.Generated.Models.ListOutputFieldsInputs Inputs { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ListOutputFieldsRequestData"/> and sets the default values.
@@ -61,7 +61,7 @@ namespace Zapier.Client.Generated.Models
             {
                 { "authentication", n => { Authentication = n.GetStringValue(); } },
                 { "fetch_live_samples", n => { FetchLiveSamples = n.GetBoolValue(); } },
-                { "inputs", n => { Inputs = n.GetObjectValue<global::Zapier.Client.Generated.Models.ListOutputFieldsRequestData_inputs>(global::Zapier.Client.Generated.Models.ListOutputFieldsRequestData_inputs.CreateFromDiscriminatorValue); } },
+                { "inputs", n => { Inputs = n.GetObjectValue<global::Zapier.Client.Generated.Models.ListOutputFieldsInputs>(global::Zapier.Client.Generated.Models.ListOutputFieldsInputs.CreateFromDiscriminatorValue); } },
             };
         }
         /// <summary>
@@ -73,7 +73,7 @@ namespace Zapier.Client.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("authentication", Authentication);
             writer.WriteBoolValue("fetch_live_samples", FetchLiveSamples);
-            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.ListOutputFieldsRequestData_inputs>("inputs", Inputs);
+            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.ListOutputFieldsInputs>("inputs", Inputs);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -42,10 +42,10 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Input values for the Action.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.RunActionRequestData_inputs? Inputs { get; set; }
+        public global::Zapier.Client.Generated.Models.ActionRunInputs? Inputs { get; set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.RunActionRequestData_inputs Inputs { get; set; }
+        public global::Zapier.Client.Generated.Models.ActionRunInputs Inputs { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.RunActionRequestData"/> and sets the default values.
@@ -75,7 +75,7 @@ namespace Zapier.Client.Generated.Models
                 { "action", n => { Action = n.GetStringValue(); } },
                 { "authentication", n => { Authentication = n.GetStringValue(); } },
                 { "callback_url", n => { CallbackUrl = n.GetStringValue(); } },
-                { "inputs", n => { Inputs = n.GetObjectValue<global::Zapier.Client.Generated.Models.RunActionRequestData_inputs>(global::Zapier.Client.Generated.Models.RunActionRequestData_inputs.CreateFromDiscriminatorValue); } },
+                { "inputs", n => { Inputs = n.GetObjectValue<global::Zapier.Client.Generated.Models.ActionRunInputs>(global::Zapier.Client.Generated.Models.ActionRunInputs.CreateFromDiscriminatorValue); } },
             };
         }
         /// <summary>
@@ -88,7 +88,7 @@ namespace Zapier.Client.Generated.Models
             writer.WriteStringValue("action", Action);
             writer.WriteStringValue("authentication", Authentication);
             writer.WriteStringValue("callback_url", CallbackUrl);
-            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.RunActionRequestData_inputs>("inputs", Inputs);
+            writer.WriteObjectValue<global::Zapier.Client.Generated.Models.ActionRunInputs>("inputs", Inputs);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -25,7 +25,7 @@ namespace Zapier.Client.Generated.Models
         #pragma warning restore CS1591
         [EnumMember(Value = "search_or_write")]
         #pragma warning disable CS1591
-        Search_or_write,
+        SearchOrWrite,
         #pragma warning restore CS1591
     }
 }

@@ -9,27 +9,27 @@ namespace Zapier.Client.Generated.Models
     {
         [EnumMember(Value = "STRING")]
         #pragma warning disable CS1591
-        STRING,
+        String,
         #pragma warning restore CS1591
         [EnumMember(Value = "NUMBER")]
         #pragma warning disable CS1591
-        NUMBER,
+        Number,
         #pragma warning restore CS1591
         [EnumMember(Value = "INTEGER")]
         #pragma warning disable CS1591
-        INTEGER,
+        Integer,
         #pragma warning restore CS1591
         [EnumMember(Value = "BOOLEAN")]
         #pragma warning disable CS1591
-        BOOLEAN,
+        Boolean,
         #pragma warning restore CS1591
         [EnumMember(Value = "ARRAY")]
         #pragma warning disable CS1591
-        ARRAY,
+        Array,
         #pragma warning restore CS1591
         [EnumMember(Value = "OBJECT")]
         #pragma warning disable CS1591
-        OBJECT,
+        Object,
         #pragma warning restore CS1591
     }
 }

@@ -26,18 +26,18 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Pagination links.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.WhitelabelAppsResponse_links? Links { get; private set; }
+        public global::Zapier.Client.Generated.Models.WhitelabelAppsPageLinks? Links { get; private set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.WhitelabelAppsResponse_links Links { get; private set; }
+        public global::Zapier.Client.Generated.Models.WhitelabelAppsPageLinks Links { get; private set; }
 #endif
         /// <summary>Pagination metadata.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.WhitelabelAppsResponse_meta? Meta { get; private set; }
+        public global::Zapier.Client.Generated.Models.WhitelabelAppsPageMeta? Meta { get; private set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.WhitelabelAppsResponse_meta Meta { get; private set; }
+        public global::Zapier.Client.Generated.Models.WhitelabelAppsPageMeta Meta { get; private set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.WhitelabelAppsResponse"/> and sets the default values.
@@ -65,8 +65,8 @@ namespace Zapier.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "data", n => { Data = n.GetCollectionOfObjectValues<global::Zapier.Client.Generated.Models.WhitelabelApp>(global::Zapier.Client.Generated.Models.WhitelabelApp.CreateFromDiscriminatorValue)?.AsList(); } },
-                { "links", n => { Links = n.GetObjectValue<global::Zapier.Client.Generated.Models.WhitelabelAppsResponse_links>(global::Zapier.Client.Generated.Models.WhitelabelAppsResponse_links.CreateFromDiscriminatorValue); } },
-                { "meta", n => { Meta = n.GetObjectValue<global::Zapier.Client.Generated.Models.WhitelabelAppsResponse_meta>(global::Zapier.Client.Generated.Models.WhitelabelAppsResponse_meta.CreateFromDiscriminatorValue); } },
+                { "links", n => { Links = n.GetObjectValue<global::Zapier.Client.Generated.Models.WhitelabelAppsPageLinks>(global::Zapier.Client.Generated.Models.WhitelabelAppsPageLinks.CreateFromDiscriminatorValue); } },
+                { "meta", n => { Meta = n.GetObjectValue<global::Zapier.Client.Generated.Models.WhitelabelAppsPageMeta>(global::Zapier.Client.Generated.Models.WhitelabelAppsPageMeta.CreateFromDiscriminatorValue); } },
             };
         }
         /// <summary>

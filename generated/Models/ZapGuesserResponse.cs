@@ -17,10 +17,10 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Messages about the prompt.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::Zapier.Client.Generated.Models.ZapGuesserResponse_messages>? Messages { get; set; }
+        public List<global::Zapier.Client.Generated.Models.ZapGuesserMessage>? Messages { get; set; }
 #nullable restore
 #else
-        public List<global::Zapier.Client.Generated.Models.ZapGuesserResponse_messages> Messages { get; set; }
+        public List<global::Zapier.Client.Generated.Models.ZapGuesserMessage> Messages { get; set; }
 #endif
         /// <summary>Zapier editor URL pre-filled with the most likely steps.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -71,7 +71,7 @@ namespace Zapier.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "messages", n => { Messages = n.GetCollectionOfObjectValues<global::Zapier.Client.Generated.Models.ZapGuesserResponse_messages>(global::Zapier.Client.Generated.Models.ZapGuesserResponse_messages.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "messages", n => { Messages = n.GetCollectionOfObjectValues<global::Zapier.Client.Generated.Models.ZapGuesserMessage>(global::Zapier.Client.Generated.Models.ZapGuesserMessage.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "prefilled_url", n => { PrefilledUrl = n.GetStringValue(); } },
                 { "steps", n => { Steps = n.GetCollectionOfObjectValues<global::Zapier.Client.Generated.Models.ZapGuesserStep>(global::Zapier.Client.Generated.Models.ZapGuesserStep.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "title", n => { Title = n.GetStringValue(); } },
@@ -84,7 +84,7 @@ namespace Zapier.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteCollectionOfObjectValues<global::Zapier.Client.Generated.Models.ZapGuesserResponse_messages>("messages", Messages);
+            writer.WriteCollectionOfObjectValues<global::Zapier.Client.Generated.Models.ZapGuesserMessage>("messages", Messages);
             writer.WriteCollectionOfObjectValues<global::Zapier.Client.Generated.Models.ZapGuesserStep>("steps", Steps);
             writer.WriteStringValue("title", Title);
             writer.WriteAdditionalData(AdditionalData);

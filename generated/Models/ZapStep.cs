@@ -26,10 +26,10 @@ namespace Zapier.Client.Generated.Models
         /// <summary>Parameters of the step.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Zapier.Client.Generated.Models.ZapStep_params? Params { get; private set; }
+        public global::Zapier.Client.Generated.Models.ZapStepParams? Params { get; private set; }
 #nullable restore
 #else
-        public global::Zapier.Client.Generated.Models.ZapStep_params Params { get; private set; }
+        public global::Zapier.Client.Generated.Models.ZapStepParams Params { get; private set; }
 #endif
         /// <summary>Kind of step.</summary>
         public global::Zapier.Client.Generated.Models.TypeOfEnum? TypeOf { get; set; }
@@ -59,7 +59,7 @@ namespace Zapier.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "app", n => { App = n.GetObjectValue<global::Zapier.Client.Generated.Models.ZapStepApp>(global::Zapier.Client.Generated.Models.ZapStepApp.CreateFromDiscriminatorValue); } },
-                { "params", n => { Params = n.GetObjectValue<global::Zapier.Client.Generated.Models.ZapStep_params>(global::Zapier.Client.Generated.Models.ZapStep_params.CreateFromDiscriminatorValue); } },
+                { "params", n => { Params = n.GetObjectValue<global::Zapier.Client.Generated.Models.ZapStepParams>(global::Zapier.Client.Generated.Models.ZapStepParams.CreateFromDiscriminatorValue); } },
                 { "type_of", n => { TypeOf = n.GetEnumValue<global::Zapier.Client.Generated.Models.TypeOfEnum>(); } },
             };
         }

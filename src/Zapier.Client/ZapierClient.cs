@@ -98,13 +98,13 @@ public partial class ZapierClient : ZapierGeneratedClient, IDisposable
             : GetActionRun(id);
     }
 
-    /// <summary>Starts an action run and, with <see cref="WaitUntil.Completed"/>, waits for it to end.</summary>
+    /// <summary>Starts an action run and, with <see cref="ActionRunWaitUntil.Completed"/>, waits for it to end.</summary>
     public async Task<ActionRun> RunActionAsync(
-        WaitUntil waitUntil, ActionRunRequest request, ActionRunWaitOptions? options = null,
+        ActionRunWaitUntil waitUntil, ActionRunRequest request, ActionRunWaitOptions? options = null,
         IProgress<ActionRunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var run = await StartActionRunAsync(request, cancellationToken).ConfigureAwait(false);
-        if (waitUntil == WaitUntil.Completed)
+        if (waitUntil == ActionRunWaitUntil.Completed)
         {
             await run.WaitForCompletionAsync(options, progress, cancellationToken).ConfigureAwait(false);
         }

@@ -10,8 +10,10 @@ namespace Zapier.SchemaTool;
 /// <remarks>
 /// Supported action fields: <c>target</c> (JSONPath), <c>update</c> (objects merged recursively, scalars and arrays
 /// replaced; on an array target the items are appended), <c>remove: true</c>, and the project extensions
-/// <c>x-correction</c> (name), <c>x-expect</c> (value the target must have; alone, the action only asserts) and <c>x-rename-to</c> (renames a
-/// component schema and rewrites every <c>$ref</c> to it).
+/// <c>x-correction</c> (name), <c>x-expect</c> (value the target must have; alone, the action only asserts),
+/// <c>x-rename-to</c> (renames a component schema and rewrites every <c>$ref</c> to it, or renames a path parameter
+/// and the path templates that use it) and <c>x-extract-to</c> (moves an inline schema into a named component and
+/// refers to it from where it was).
 /// </remarks>
 internal static class Corrections
 {
@@ -63,7 +65,18 @@ internal static class Corrections
                 }
                 else if (action["x-rename-to"]?.Value<string>() is { } newName)
                 {
-                    RenameSchema(schema, node, newName, name);
+                    if (node is JObject parameter && parameter.Value<string>("in") == "path")
+                    {
+                        RenamePathParameter(schema, node, newName, name);
+                    }
+                    else
+                    {
+                        RenameSchema(schema, node, newName, name);
+                    }
+                }
+                else if (action["x-extract-to"]?.Value<string>() is { } componentName)
+                {
+                    ExtractSchema(schema, node, componentName, name);
                 }
                 else if (action["update"] is { } update)
                 {
@@ -71,7 +84,7 @@ internal static class Corrections
                 }
                 else if (action["x-expect"] is null)
                 {
-                    throw new SchemaToolException($"Correction '{name}': needs one of 'update', 'remove', 'x-rename-to' or 'x-expect'.");
+                    throw new SchemaToolException($"Correction '{name}': needs one of 'update', 'remove', 'x-rename-to', 'x-extract-to' or 'x-expect'.");
                 }
             }
 
@@ -158,6 +171,88 @@ internal static class Corrections
             {
                 value.Value = newRef;
             }
+        }
+    }
+
+    /// <summary>Keywords that describe the place a schema is used rather than the schema; they stay at that place.</summary>
+    private static readonly string[] UseSiteKeywords = ["description", "readOnly", "writeOnly", "deprecated"];
+
+    /// <summary>
+    /// Moves an inline schema into <c>components/schemas/componentName</c> and leaves a <c>$ref</c> to it, with the
+    /// use-site keywords (description, readOnly, ...), where it was. Kiota names an inline schema after its parent and
+    /// property (<c>ActionRunResponseData_results</c>); a component gets the name given here. Several places may share
+    /// one component when their schemas are identical; a different schema under an existing name is refused.
+    /// </summary>
+    private static void ExtractSchema(JToken root, JToken node, string componentName, string name)
+    {
+        if (node is not JObject inline || inline.ContainsKey("$ref"))
+        {
+            throw new SchemaToolException($"Correction '{name}': x-extract-to needs an inline schema; {node.Path} is {(node is JObject ? "a $ref already" : node.Type.ToString())}.");
+        }
+
+        if (root.SelectToken("$.components.schemas") is not JObject schemas)
+        {
+            throw new SchemaToolException($"Correction '{name}': the schema has no components/schemas to extract into.");
+        }
+
+        var component = (JObject)inline.DeepClone();
+        foreach (var keyword in UseSiteKeywords.Where(k => k != "description"))
+        {
+            component.Remove(keyword);
+        }
+
+        if (schemas[componentName] is { } existing && !JToken.DeepEquals(existing, component))
+        {
+            throw new SchemaToolException(
+                $"Correction '{name}': cannot extract {node.Path} to '{componentName}', a different schema already has that name.");
+        }
+
+        schemas[componentName] = component;
+        var reference = new JObject { ["$ref"] = "#/components/schemas/" + componentName };
+        foreach (var keyword in UseSiteKeywords)
+        {
+            if (inline[keyword] is { } value)
+            {
+                reference[keyword] = value.DeepClone();
+            }
+        }
+
+        inline.Replace(reference);
+    }
+
+    /// <summary>
+    /// Renames a path parameter (an entry of an operation's or a path item's <c>parameters</c> with <c>in: path</c>)
+    /// and the <c>{name}</c> in its path's template. Only the value of a path parameter travels, so the requests stay
+    /// the same; Kiota derives the item request builder's class name from the parameter name.
+    /// </summary>
+    private static void RenamePathParameter(JToken root, JToken node, string newName, string name)
+    {
+        var parameter = (JObject)node;
+        var oldName = parameter.Value<string>("name")
+            ?? throw new SchemaToolException($"Correction '{name}': the path parameter at {node.Path} has no name.");
+        var pathItem = node.Ancestors().OfType<JProperty>().FirstOrDefault(p => p.Parent?.Parent is JProperty { Name: "paths" } paths && paths.Parent == root)
+            ?? throw new SchemaToolException($"Correction '{name}': {node.Path} is not a parameter of an entry of paths.");
+
+        parameter["name"] = newName;
+        var oldSegment = "{" + oldName + "}";
+        if (pathItem.Name.Contains(oldSegment, StringComparison.Ordinal))
+        {
+            var newPath = pathItem.Name.Replace(oldSegment, "{" + newName + "}", StringComparison.Ordinal);
+            if (((JObject)pathItem.Parent!).ContainsKey(newPath))
+            {
+                throw new SchemaToolException($"Correction '{name}': cannot rename the path {pathItem.Name} to {newPath}, that path already exists.");
+            }
+
+            // Detach the path item before re-adding it: Json.NET would copy a value that still has a parent, and the
+            // other selected parameters of this path (one per operation) must stay part of the document.
+            var value = pathItem.Value;
+            pathItem.Value = JValue.CreateNull();
+            pathItem.Replace(new JProperty(newPath, value));
+        }
+        else if (!pathItem.Name.Contains("{" + newName + "}", StringComparison.Ordinal))
+        {
+            // Another operation of the same path renamed the template already; otherwise the parameter is not in it.
+            throw new SchemaToolException($"Correction '{name}': the path {pathItem.Name} has no {oldSegment} to rename.");
         }
     }
 }

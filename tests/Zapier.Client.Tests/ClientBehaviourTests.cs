@@ -111,7 +111,7 @@ public sealed class ClientBehaviourTests(StubServerFixture stub) : IClassFixture
 
         var error = await Assert.ThrowsAsync<ZapierApiException>(() => client.V2.ActionRuns.PostAsync(new RunActionRequest
         {
-            Data = new RunActionRequestData { Action = "core:1", Inputs = new RunActionRequestData_inputs() },
+            Data = new RunActionRequestData { Action = "core:1", Inputs = new ActionRunInputs() },
         }));
 
         Assert.Equal(status, error.StatusCode);

@@ -50,6 +50,10 @@ public sealed class CorrectionTests(StubServerFixture stub) : IClassFixture<Stub
         ["fieldset-fields-one-type"] = nameof(Input_fields_keep_every_field_of_every_entry_kind),
         ["root-fieldset-one-entry-type"] = nameof(Input_fields_keep_every_field_of_every_entry_kind),
         ["expanded-zap-steps-untyped"] = nameof(Zap_steps_keep_expanded_objects_and_ids),
+        ["inline-schema-names"] = nameof(PublicNamingTests.Every_public_type_member_and_parameter_of_the_package_has_a_dotnet_name),
+        ["query-enum-names"] = nameof(PublicNamingTests.Every_public_type_member_and_parameter_of_the_package_has_a_dotnet_name),
+        ["enum-member-names"] = nameof(PublicNamingTests.Every_public_type_member_and_parameter_of_the_package_has_a_dotnet_name),
+        ["path-parameter-names"] = nameof(PublicNamingTests.Every_public_type_member_and_parameter_of_the_package_has_a_dotnet_name),
     };
 
     public static TheoryData<string> EnvelopeOperations() =>
@@ -155,7 +159,7 @@ public sealed class CorrectionTests(StubServerFixture stub) : IClassFixture<Stub
 
         var fields = await client.V2.Actions["core:1"].Inputs.PostAsync(new ListInputFieldsRequest
         {
-            Data = new ListInputFieldsRequestData { Authentication = null, Inputs = new ListInputFieldsRequestData_inputs() },
+            Data = new ListInputFieldsRequestData { Authentication = null, Inputs = new ListInputFieldsInputs() },
         });
 
         var entries = fields!.Data!;
@@ -196,7 +200,7 @@ public sealed class CorrectionTests(StubServerFixture stub) : IClassFixture<Stub
 
         var run = await client.V2.ActionRuns.PostAsync(new RunActionRequest
         {
-            Data = new RunActionRequestData { Action = "core:1", Inputs = new RunActionRequestData_inputs() },
+            Data = new RunActionRequestData { Action = "core:1", Inputs = new ActionRunInputs() },
         });
 
         Assert.Equal("arun_abc123", run!.Data!.Id);

@@ -39,11 +39,23 @@ public sealed class ModelGuardTests
             return;
         }
 
+        if ((schema["anyOf"] ?? schema["oneOf"]) is JsonArray alternatives)
+        {
+            // An object-or-id union: Kiota's wrapper needs a property for each alternative.
+            var wrapper = GeneratedNames.ModelFor(component);
+            Assert.True(typeof(IComposedTypeWrapper).IsAssignableFrom(wrapper), $"{wrapper.Name} is not a composed type wrapper");
+            var propertyTypes = wrapper.GetProperties().Select(p => Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType).ToList();
+            Assert.All(alternatives, alternative => Assert.Contains(propertyTypes, t => ApiSchema.RefName(alternative) is { } name
+                ? t == GeneratedNames.ModelFor(name)
+                : GeneratedNames.Normalize(t.Name) == GeneratedNames.Normalize((string)alternative!["type"]!)));
+            return;
+        }
+
         var declared = KiotaModelJson.DeclaredProperties(schema).Select(p => p.Key).ToList();
         if (declared.Count == 0)
         {
-            // Arrays of a referenced type and free-form objects generate no class of their own.
-            Assert.True((string?)schema["type"] == "array" || schema["additionalProperties"] is not null || schema["type"] is JsonArray,
+            // Arrays of a referenced type and free-form objects ("type" may be [object, null]) hold no declared fields.
+            Assert.True(schema["type"] is JsonArray || (string?)schema["type"] == "array" || schema["additionalProperties"] is not null,
                 $"{component} declares no properties and is not an array or a free-form object");
             return;
         }

@@ -20,14 +20,14 @@ namespace Zapier.Client.Generated.V2.Actions
     {
         /// <summary>Gets an item from the Zapier.Client.Generated.v2.actions.item collection</summary>
         /// <param name="position">Action ID, as returned by the `/actions` endpoint.</param>
-        /// <returns>A <see cref="global::Zapier.Client.Generated.V2.Actions.Item.WithAction_ItemRequestBuilder"/></returns>
-        public global::Zapier.Client.Generated.V2.Actions.Item.WithAction_ItemRequestBuilder this[string position]
+        /// <returns>A <see cref="global::Zapier.Client.Generated.V2.Actions.Item.ActionItemRequestBuilder"/></returns>
+        public global::Zapier.Client.Generated.V2.Actions.Item.ActionItemRequestBuilder this[string position]
         {
             get
             {
                 var urlTplParams = new Dictionary<string, object>(PathParameters);
-                urlTplParams.Add("action_id", position);
-                return new global::Zapier.Client.Generated.V2.Actions.Item.WithAction_ItemRequestBuilder(urlTplParams, RequestAdapter);
+                urlTplParams.Add("action%2Did", position);
+                return new global::Zapier.Client.Generated.V2.Actions.Item.ActionItemRequestBuilder(urlTplParams, RequestAdapter);
             }
         }
         /// <summary>
@@ -119,7 +119,7 @@ namespace Zapier.Client.Generated.V2.Actions
         {
             /// <summary>Only return Actions of this type. When omitted, Actions of every type are returned.</summary>
             [QueryParameter("action_type")]
-            public global::Zapier.Client.Generated.V2.Actions.GetAction_typeQueryParameterType? ActionType { get; set; }
+            public global::Zapier.Client.Generated.Models.ActionType? ActionType { get; set; }
             /// <summary>Canonical App ID, as returned by the `/apps` endpoint.</summary>
             [QueryParameter("app")]
             public Guid? App { get; set; }

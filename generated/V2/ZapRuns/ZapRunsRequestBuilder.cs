@@ -134,11 +134,11 @@ namespace Zapier.Client.Generated.V2.ZapRuns
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("statuses")]
-            public global::Zapier.Client.Generated.V2.ZapRuns.GetStatusesQueryParameterType[]? Statuses { get; set; }
+            public global::Zapier.Client.Generated.Models.ZapRunStatus[]? Statuses { get; set; }
 #nullable restore
 #else
             [QueryParameter("statuses")]
-            public global::Zapier.Client.Generated.V2.ZapRuns.GetStatusesQueryParameterType[] Statuses { get; set; }
+            public global::Zapier.Client.Generated.Models.ZapRunStatus[] Statuses { get; set; }
 #endif
             /// <summary>Only runs before this date.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

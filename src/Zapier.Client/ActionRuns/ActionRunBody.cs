@@ -7,7 +7,7 @@ internal static class ActionRunBody
 {
     public static RunActionRequest From(ActionRunRequest request)
     {
-        var inputs = new RunActionRequestData_inputs();
+        var inputs = new ActionRunInputs();
         foreach (var (key, value) in request.Inputs)
         {
             inputs.AdditionalData[key] = value!;

@@ -217,7 +217,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
     /// <summary>A partner that throttled the action says in its error's delay how many seconds to wait.</summary>
     private static DateTimeOffset? ThrottledUntil(ActionRunState state)
     {
-        var seconds = state.Errors.Where(e => e.Code is Generated.Models.CodeEnum.Throttled or Generated.Models.CodeEnum.System_throttled)
+        var seconds = state.Errors.Where(e => e.Code is Generated.Models.CodeEnum.Throttled or Generated.Models.CodeEnum.SystemThrottled)
             .Select(e => e.Delay ?? 0).DefaultIfEmpty(0).Max();
         return seconds > 0 ? state.ObservedAt + TimeSpan.FromSeconds(seconds) : null;
     }

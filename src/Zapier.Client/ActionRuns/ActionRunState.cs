@@ -26,7 +26,7 @@ public sealed class ActionRunState
     public bool Succeeded => Status is { IsSuccess: true };
 
     /// <summary>The results the action returned (may be empty even on success).</summary>
-    public IReadOnlyList<ActionRunResponseData_results> Results => Response?.Data?.Results ?? [];
+    public IReadOnlyList<ActionRunResult> Results => Response?.Data?.Results ?? [];
 
     /// <summary>Errors reported for the run: code, title, detail, delay and meta of each.</summary>
     public IReadOnlyList<ActionRunResponseError> Errors => Response?.Data?.Errors ?? [];

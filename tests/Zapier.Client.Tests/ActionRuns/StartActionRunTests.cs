@@ -82,7 +82,7 @@ public sealed class StartActionRunTests() : FakeClockStubTest(new DateTimeOffset
         RespondToPost(200, """{"data":{"type":"run","id":"arun_9"}}""");
         Stub.Script("arun_9", Answer.Run("waiting"), Answer.Run("success", results: new JsonArray(new JsonObject { ["ok"] = true })));
 
-        var run = await FakeTimeDriver.DriveAsync(Clock, Client, Client.RunActionAsync(WaitUntil.Completed, new ActionRunRequest("core:1")));
+        var run = await FakeTimeDriver.DriveAsync(Clock, Client, Client.RunActionAsync(ActionRunWaitUntil.Completed, new ActionRunRequest("core:1")));
 
         Assert.True(run.HasCompleted);
         Assert.True(run.LastState!.Succeeded);

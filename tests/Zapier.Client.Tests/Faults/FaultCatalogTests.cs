@@ -140,7 +140,7 @@ public sealed class FaultCatalogTests
         FaultCall.GetRun => Box(client.V2.ActionRuns[scenario.PathValue ?? "run-1"].GetAsync()),
         FaultCall.CreateRun => Box(client.V2.ActionRuns.PostAsync(new RunActionRequest
         {
-            Data = new RunActionRequestData { Action = "core:1", Inputs = new RunActionRequestData_inputs() },
+            Data = new RunActionRequestData { Action = "core:1", Inputs = new ActionRunInputs() },
         })),
         _ => Pages(client),
     };

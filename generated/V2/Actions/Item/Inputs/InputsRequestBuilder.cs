@@ -13,21 +13,21 @@ using Zapier.Client.Generated.V2.Actions.Item.Inputs.Item;
 namespace Zapier.Client.Generated.V2.Actions.Item.Inputs
 {
     /// <summary>
-    /// Builds and executes requests for operations under \v2\actions\{action_id}\inputs
+    /// Builds and executes requests for operations under \v2\actions\{action-id}\inputs
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class InputsRequestBuilder : BaseRequestBuilder
     {
         /// <summary>Gets an item from the Zapier.Client.Generated.v2.actions.item.inputs.item collection</summary>
         /// <param name="position">Input Field ID, as returned by the `/inputs` endpoint.</param>
-        /// <returns>A <see cref="global::Zapier.Client.Generated.V2.Actions.Item.Inputs.Item.WithInput_ItemRequestBuilder"/></returns>
-        public global::Zapier.Client.Generated.V2.Actions.Item.Inputs.Item.WithInput_ItemRequestBuilder this[string position]
+        /// <returns>A <see cref="global::Zapier.Client.Generated.V2.Actions.Item.Inputs.Item.InputItemRequestBuilder"/></returns>
+        public global::Zapier.Client.Generated.V2.Actions.Item.Inputs.Item.InputItemRequestBuilder this[string position]
         {
             get
             {
                 var urlTplParams = new Dictionary<string, object>(PathParameters);
-                urlTplParams.Add("input_id", position);
-                return new global::Zapier.Client.Generated.V2.Actions.Item.Inputs.Item.WithInput_ItemRequestBuilder(urlTplParams, RequestAdapter);
+                urlTplParams.Add("input%2Did", position);
+                return new global::Zapier.Client.Generated.V2.Actions.Item.Inputs.Item.InputItemRequestBuilder(urlTplParams, RequestAdapter);
             }
         }
         /// <summary>
@@ -35,7 +35,7 @@ namespace Zapier.Client.Generated.V2.Actions.Item.Inputs
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public InputsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action_id}/inputs", pathParameters)
+        public InputsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action%2Did}/inputs", pathParameters)
         {
         }
         /// <summary>
@@ -43,7 +43,7 @@ namespace Zapier.Client.Generated.V2.Actions.Item.Inputs
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public InputsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action_id}/inputs", rawUrl)
+        public InputsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action%2Did}/inputs", rawUrl)
         {
         }
         /// <summary>

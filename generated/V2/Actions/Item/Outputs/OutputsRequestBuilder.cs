@@ -12,7 +12,7 @@ using Zapier.Client.Generated.Models;
 namespace Zapier.Client.Generated.V2.Actions.Item.Outputs
 {
     /// <summary>
-    /// Builds and executes requests for operations under \v2\actions\{action_id}\outputs
+    /// Builds and executes requests for operations under \v2\actions\{action-id}\outputs
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class OutputsRequestBuilder : BaseRequestBuilder
@@ -22,7 +22,7 @@ namespace Zapier.Client.Generated.V2.Actions.Item.Outputs
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public OutputsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action_id}/outputs", pathParameters)
+        public OutputsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action%2Did}/outputs", pathParameters)
         {
         }
         /// <summary>
@@ -30,7 +30,7 @@ namespace Zapier.Client.Generated.V2.Actions.Item.Outputs
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public OutputsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action_id}/outputs", rawUrl)
+        public OutputsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action%2Did}/outputs", rawUrl)
         {
         }
         /// <summary>

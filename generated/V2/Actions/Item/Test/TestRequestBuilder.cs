@@ -12,7 +12,7 @@ using Zapier.Client.Generated.Models;
 namespace Zapier.Client.Generated.V2.Actions.Item.Test
 {
     /// <summary>
-    /// Builds and executes requests for operations under \v2\actions\{action_id}\test
+    /// Builds and executes requests for operations under \v2\actions\{action-id}\test
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class TestRequestBuilder : BaseRequestBuilder
@@ -22,7 +22,7 @@ namespace Zapier.Client.Generated.V2.Actions.Item.Test
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public TestRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action_id}/test", pathParameters)
+        public TestRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action%2Did}/test", pathParameters)
         {
         }
         /// <summary>
@@ -30,7 +30,7 @@ namespace Zapier.Client.Generated.V2.Actions.Item.Test
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public TestRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action_id}/test", rawUrl)
+        public TestRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action%2Did}/test", rawUrl)
         {
         }
         /// <summary>

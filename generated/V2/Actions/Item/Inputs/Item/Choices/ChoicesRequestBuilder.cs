@@ -12,7 +12,7 @@ using Zapier.Client.Generated.Models;
 namespace Zapier.Client.Generated.V2.Actions.Item.Inputs.Item.Choices
 {
     /// <summary>
-    /// Builds and executes requests for operations under \v2\actions\{action_id}\inputs\{input_id}\choices
+    /// Builds and executes requests for operations under \v2\actions\{action-id}\inputs\{input-id}\choices
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class ChoicesRequestBuilder : BaseRequestBuilder
@@ -22,7 +22,7 @@ namespace Zapier.Client.Generated.V2.Actions.Item.Inputs.Item.Choices
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ChoicesRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action_id}/inputs/{input_id}/choices{?page*}", pathParameters)
+        public ChoicesRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action%2Did}/inputs/{input%2Did}/choices{?page*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,7 +30,7 @@ namespace Zapier.Client.Generated.V2.Actions.Item.Inputs.Item.Choices
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ChoicesRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action_id}/inputs/{input_id}/choices{?page*}", rawUrl)
+        public ChoicesRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action%2Did}/inputs/{input%2Did}/choices{?page*}", rawUrl)
         {
         }
         /// <summary>

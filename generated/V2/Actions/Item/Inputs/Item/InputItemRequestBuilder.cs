@@ -10,10 +10,10 @@ using Zapier.Client.Generated.V2.Actions.Item.Inputs.Item.Choices;
 namespace Zapier.Client.Generated.V2.Actions.Item.Inputs.Item
 {
     /// <summary>
-    /// Builds and executes requests for operations under \v2\actions\{action_id}\inputs\{input_id}
+    /// Builds and executes requests for operations under \v2\actions\{action-id}\inputs\{input-id}
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class WithInput_ItemRequestBuilder : BaseRequestBuilder
+    public partial class InputItemRequestBuilder : BaseRequestBuilder
     {
         /// <summary>The choices property</summary>
         public global::Zapier.Client.Generated.V2.Actions.Item.Inputs.Item.Choices.ChoicesRequestBuilder Choices
@@ -21,19 +21,19 @@ namespace Zapier.Client.Generated.V2.Actions.Item.Inputs.Item
             get => new global::Zapier.Client.Generated.V2.Actions.Item.Inputs.Item.Choices.ChoicesRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
-        /// Instantiates a new <see cref="global::Zapier.Client.Generated.V2.Actions.Item.Inputs.Item.WithInput_ItemRequestBuilder"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Zapier.Client.Generated.V2.Actions.Item.Inputs.Item.InputItemRequestBuilder"/> and sets the default values.
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public WithInput_ItemRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action_id}/inputs/{input_id}", pathParameters)
+        public InputItemRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action%2Did}/inputs/{input%2Did}", pathParameters)
         {
         }
         /// <summary>
-        /// Instantiates a new <see cref="global::Zapier.Client.Generated.V2.Actions.Item.Inputs.Item.WithInput_ItemRequestBuilder"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Zapier.Client.Generated.V2.Actions.Item.Inputs.Item.InputItemRequestBuilder"/> and sets the default values.
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public WithInput_ItemRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action_id}/inputs/{input_id}", rawUrl)
+        public InputItemRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action%2Did}/inputs/{input%2Did}", rawUrl)
         {
         }
     }

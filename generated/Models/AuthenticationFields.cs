@@ -7,29 +7,30 @@ using System.IO;
 using System;
 namespace Zapier.Client.Generated.Models
 {
+    /// <summary>
+    /// Values the app&apos;s integration needs to create the Authentication.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
-    public partial class ZapGuesserResponse_messages : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
+    public partial class AuthenticationFields : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ZapGuesserResponse_messages"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.AuthenticationFields"/> and sets the default values.
         /// </summary>
-        public ZapGuesserResponse_messages()
+        public AuthenticationFields()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.ZapGuesserResponse_messages"/></returns>
+        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.AuthenticationFields"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Zapier.Client.Generated.Models.ZapGuesserResponse_messages CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Zapier.Client.Generated.Models.AuthenticationFields CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Zapier.Client.Generated.Models.ZapGuesserResponse_messages();
+            return new global::Zapier.Client.Generated.Models.AuthenticationFields();
         }
         /// <summary>
         /// The deserialization information for the current model

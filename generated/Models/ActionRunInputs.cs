@@ -8,29 +8,29 @@ using System;
 namespace Zapier.Client.Generated.Models
 {
     /// <summary>
-    /// Current input values, keyed by Input Field `id`.
+    /// Input values for the Action.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class ListInputFieldsRequestData_inputs : IAdditionalDataHolder, IParsable
+    public partial class ActionRunInputs : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ListInputFieldsRequestData_inputs"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ActionRunInputs"/> and sets the default values.
         /// </summary>
-        public ListInputFieldsRequestData_inputs()
+        public ActionRunInputs()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.ListInputFieldsRequestData_inputs"/></returns>
+        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.ActionRunInputs"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Zapier.Client.Generated.Models.ListInputFieldsRequestData_inputs CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Zapier.Client.Generated.Models.ActionRunInputs CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Zapier.Client.Generated.Models.ListInputFieldsRequestData_inputs();
+            return new global::Zapier.Client.Generated.Models.ActionRunInputs();
         }
         /// <summary>
         /// The deserialization information for the current model

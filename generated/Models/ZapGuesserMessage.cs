@@ -7,30 +7,29 @@ using System.IO;
 using System;
 namespace Zapier.Client.Generated.Models
 {
-    /// <summary>
-    /// Pagination metadata.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class ExpandedZapsResponse_meta : IAdditionalDataHolder, IParsable
+    #pragma warning disable CS1591
+    public partial class ZapGuesserMessage : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ExpandedZapsResponse_meta"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ZapGuesserMessage"/> and sets the default values.
         /// </summary>
-        public ExpandedZapsResponse_meta()
+        public ZapGuesserMessage()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.ExpandedZapsResponse_meta"/></returns>
+        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.ZapGuesserMessage"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Zapier.Client.Generated.Models.ExpandedZapsResponse_meta CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Zapier.Client.Generated.Models.ZapGuesserMessage CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Zapier.Client.Generated.Models.ExpandedZapsResponse_meta();
+            return new global::Zapier.Client.Generated.Models.ZapGuesserMessage();
         }
         /// <summary>
         /// The deserialization information for the current model

@@ -8,29 +8,29 @@ using System;
 namespace Zapier.Client.Generated.Models
 {
     /// <summary>
-    /// Pagination links.
+    /// Pagination metadata.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class WhitelabelAppsResponse_links : IAdditionalDataHolder, IParsable
+    public partial class WhitelabelAppsPageMeta : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.WhitelabelAppsResponse_links"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.WhitelabelAppsPageMeta"/> and sets the default values.
         /// </summary>
-        public WhitelabelAppsResponse_links()
+        public WhitelabelAppsPageMeta()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.WhitelabelAppsResponse_links"/></returns>
+        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.WhitelabelAppsPageMeta"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Zapier.Client.Generated.Models.WhitelabelAppsResponse_links CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Zapier.Client.Generated.Models.WhitelabelAppsPageMeta CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Zapier.Client.Generated.Models.WhitelabelAppsResponse_links();
+            return new global::Zapier.Client.Generated.Models.WhitelabelAppsPageMeta();
         }
         /// <summary>
         /// The deserialization information for the current model

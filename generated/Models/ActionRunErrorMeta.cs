@@ -7,29 +7,30 @@ using System.IO;
 using System;
 namespace Zapier.Client.Generated.Models
 {
+    /// <summary>
+    /// Any additional error information returned from the partner.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
-    public partial class ActionRunResponseData_results : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
+    public partial class ActionRunErrorMeta : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ActionRunResponseData_results"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ActionRunErrorMeta"/> and sets the default values.
         /// </summary>
-        public ActionRunResponseData_results()
+        public ActionRunErrorMeta()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.ActionRunResponseData_results"/></returns>
+        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.ActionRunErrorMeta"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Zapier.Client.Generated.Models.ActionRunResponseData_results CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Zapier.Client.Generated.Models.ActionRunErrorMeta CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Zapier.Client.Generated.Models.ActionRunResponseData_results();
+            return new global::Zapier.Client.Generated.Models.ActionRunErrorMeta();
         }
         /// <summary>
         /// The deserialization information for the current model

@@ -8,29 +8,29 @@ using System;
 namespace Zapier.Client.Generated.Models
 {
     /// <summary>
-    /// Values the app&apos;s integration needs to create the Authentication.
+    /// Pagination metadata.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class AuthenticationCreateRequestData_authentication_fields : IAdditionalDataHolder, IParsable
+    public partial class AppsPageMeta : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.AuthenticationCreateRequestData_authentication_fields"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.AppsPageMeta"/> and sets the default values.
         /// </summary>
-        public AuthenticationCreateRequestData_authentication_fields()
+        public AppsPageMeta()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.AuthenticationCreateRequestData_authentication_fields"/></returns>
+        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.AppsPageMeta"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Zapier.Client.Generated.Models.AuthenticationCreateRequestData_authentication_fields CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Zapier.Client.Generated.Models.AppsPageMeta CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Zapier.Client.Generated.Models.AuthenticationCreateRequestData_authentication_fields();
+            return new global::Zapier.Client.Generated.Models.AppsPageMeta();
         }
         /// <summary>
         /// The deserialization information for the current model

@@ -8,29 +8,29 @@ using System;
 namespace Zapier.Client.Generated.Models
 {
     /// <summary>
-    /// Pagination links.
+    /// Links for the app; `connect_new_authentication` sends the user to connect the appand create an Authentication. Never populated for Client ID requests.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class ExpandedZapsResponse_links : IAdditionalDataHolder, IParsable
+    public partial class AppsLinks : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ExpandedZapsResponse_links"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.AppsLinks"/> and sets the default values.
         /// </summary>
-        public ExpandedZapsResponse_links()
+        public AppsLinks()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.ExpandedZapsResponse_links"/></returns>
+        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.AppsLinks"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Zapier.Client.Generated.Models.ExpandedZapsResponse_links CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Zapier.Client.Generated.Models.AppsLinks CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Zapier.Client.Generated.Models.ExpandedZapsResponse_links();
+            return new global::Zapier.Client.Generated.Models.AppsLinks();
         }
         /// <summary>
         /// The deserialization information for the current model

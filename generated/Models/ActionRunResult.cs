@@ -7,30 +7,29 @@ using System.IO;
 using System;
 namespace Zapier.Client.Generated.Models
 {
-    /// <summary>
-    /// Pagination metadata.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class WhitelabelAppsResponse_meta : IAdditionalDataHolder, IParsable
+    #pragma warning disable CS1591
+    public partial class ActionRunResult : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.WhitelabelAppsResponse_meta"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ActionRunResult"/> and sets the default values.
         /// </summary>
-        public WhitelabelAppsResponse_meta()
+        public ActionRunResult()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.WhitelabelAppsResponse_meta"/></returns>
+        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.ActionRunResult"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Zapier.Client.Generated.Models.WhitelabelAppsResponse_meta CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Zapier.Client.Generated.Models.ActionRunResult CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Zapier.Client.Generated.Models.WhitelabelAppsResponse_meta();
+            return new global::Zapier.Client.Generated.Models.ActionRunResult();
         }
         /// <summary>
         /// The deserialization information for the current model

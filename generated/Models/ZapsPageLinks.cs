@@ -11,26 +11,26 @@ namespace Zapier.Client.Generated.Models
     /// Pagination links.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class ExpandedAppsResponse_links : IAdditionalDataHolder, IParsable
+    public partial class ZapsPageLinks : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ExpandedAppsResponse_links"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ZapsPageLinks"/> and sets the default values.
         /// </summary>
-        public ExpandedAppsResponse_links()
+        public ZapsPageLinks()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.ExpandedAppsResponse_links"/></returns>
+        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.ZapsPageLinks"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Zapier.Client.Generated.Models.ExpandedAppsResponse_links CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Zapier.Client.Generated.Models.ZapsPageLinks CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Zapier.Client.Generated.Models.ExpandedAppsResponse_links();
+            return new global::Zapier.Client.Generated.Models.ZapsPageLinks();
         }
         /// <summary>
         /// The deserialization information for the current model

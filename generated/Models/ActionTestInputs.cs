@@ -8,29 +8,29 @@ using System;
 namespace Zapier.Client.Generated.Models
 {
     /// <summary>
-    /// Links for the Zap, such as `html_editor` to open it in the Zapier editor.
+    /// Input values for the test run.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class ExpandedZap_links : IAdditionalDataHolder, IParsable
+    public partial class ActionTestInputs : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ExpandedZap_links"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ActionTestInputs"/> and sets the default values.
         /// </summary>
-        public ExpandedZap_links()
+        public ActionTestInputs()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.ExpandedZap_links"/></returns>
+        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.ActionTestInputs"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Zapier.Client.Generated.Models.ExpandedZap_links CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Zapier.Client.Generated.Models.ActionTestInputs CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Zapier.Client.Generated.Models.ExpandedZap_links();
+            return new global::Zapier.Client.Generated.Models.ActionTestInputs();
         }
         /// <summary>
         /// The deserialization information for the current model

@@ -8,29 +8,29 @@ using System;
 namespace Zapier.Client.Generated.Models
 {
     /// <summary>
-    /// Images of this App in several sizes.
+    /// Parameters of the step.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class App_images : IAdditionalDataHolder, IParsable
+    public partial class ZapStepParams : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.App_images"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ZapStepParams"/> and sets the default values.
         /// </summary>
-        public App_images()
+        public ZapStepParams()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.App_images"/></returns>
+        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.ZapStepParams"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Zapier.Client.Generated.Models.App_images CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Zapier.Client.Generated.Models.ZapStepParams CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Zapier.Client.Generated.Models.App_images();
+            return new global::Zapier.Client.Generated.Models.ZapStepParams();
         }
         /// <summary>
         /// The deserialization information for the current model

@@ -11,26 +11,26 @@ namespace Zapier.Client.Generated.Models
     /// Related links; `mutual:zap_templates` points to Zap templates shared by your App and this one.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class App_links : IAdditionalDataHolder, IParsable
+    public partial class AppLinks : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.App_links"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.AppLinks"/> and sets the default values.
         /// </summary>
-        public App_links()
+        public AppLinks()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.App_links"/></returns>
+        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.AppLinks"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Zapier.Client.Generated.Models.App_links CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Zapier.Client.Generated.Models.AppLinks CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Zapier.Client.Generated.Models.App_links();
+            return new global::Zapier.Client.Generated.Models.AppLinks();
         }
         /// <summary>
         /// The deserialization information for the current model

@@ -8,29 +8,29 @@ using System;
 namespace Zapier.Client.Generated.Models
 {
     /// <summary>
-    /// Parameters of the step.
+    /// Current input values, keyed by Input Field `id`.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class ZapStep_params : IAdditionalDataHolder, IParsable
+    public partial class ListOutputFieldsInputs : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ZapStep_params"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ListOutputFieldsInputs"/> and sets the default values.
         /// </summary>
-        public ZapStep_params()
+        public ListOutputFieldsInputs()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.ZapStep_params"/></returns>
+        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.ListOutputFieldsInputs"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Zapier.Client.Generated.Models.ZapStep_params CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Zapier.Client.Generated.Models.ListOutputFieldsInputs CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Zapier.Client.Generated.Models.ZapStep_params();
+            return new global::Zapier.Client.Generated.Models.ListOutputFieldsInputs();
         }
         /// <summary>
         /// The deserialization information for the current model

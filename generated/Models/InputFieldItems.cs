@@ -7,29 +7,30 @@ using System.IO;
 using System;
 namespace Zapier.Client.Generated.Models
 {
+    /// <summary>
+    /// Free-form map of items for this Input Field.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
-    public partial class InvalidZapGuesserResponse_messages : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
+    public partial class InputFieldItems : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.InvalidZapGuesserResponse_messages"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.InputFieldItems"/> and sets the default values.
         /// </summary>
-        public InvalidZapGuesserResponse_messages()
+        public InputFieldItems()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.InvalidZapGuesserResponse_messages"/></returns>
+        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.InputFieldItems"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Zapier.Client.Generated.Models.InvalidZapGuesserResponse_messages CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Zapier.Client.Generated.Models.InputFieldItems CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Zapier.Client.Generated.Models.InvalidZapGuesserResponse_messages();
+            return new global::Zapier.Client.Generated.Models.InputFieldItems();
         }
         /// <summary>
         /// The deserialization information for the current model

@@ -8,29 +8,29 @@ using System;
 namespace Zapier.Client.Generated.Models
 {
     /// <summary>
-    /// Any additional error information returned from the partner.
+    /// Input values for the step&apos;s Action.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class ActionRunResponseError_meta : IAdditionalDataHolder, IParsable
+    public partial class CreateZapStepInputs : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ActionRunResponseError_meta"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.CreateZapStepInputs"/> and sets the default values.
         /// </summary>
-        public ActionRunResponseError_meta()
+        public CreateZapStepInputs()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.ActionRunResponseError_meta"/></returns>
+        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.CreateZapStepInputs"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Zapier.Client.Generated.Models.ActionRunResponseError_meta CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Zapier.Client.Generated.Models.CreateZapStepInputs CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Zapier.Client.Generated.Models.ActionRunResponseError_meta();
+            return new global::Zapier.Client.Generated.Models.CreateZapStepInputs();
         }
         /// <summary>
         /// The deserialization information for the current model

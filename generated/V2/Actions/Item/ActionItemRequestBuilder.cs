@@ -12,10 +12,10 @@ using Zapier.Client.Generated.V2.Actions.Item.Test;
 namespace Zapier.Client.Generated.V2.Actions.Item
 {
     /// <summary>
-    /// Builds and executes requests for operations under \v2\actions\{action_id}
+    /// Builds and executes requests for operations under \v2\actions\{action-id}
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class WithAction_ItemRequestBuilder : BaseRequestBuilder
+    public partial class ActionItemRequestBuilder : BaseRequestBuilder
     {
         /// <summary>The inputs property</summary>
         public global::Zapier.Client.Generated.V2.Actions.Item.Inputs.InputsRequestBuilder Inputs
@@ -33,19 +33,19 @@ namespace Zapier.Client.Generated.V2.Actions.Item
             get => new global::Zapier.Client.Generated.V2.Actions.Item.Test.TestRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
-        /// Instantiates a new <see cref="global::Zapier.Client.Generated.V2.Actions.Item.WithAction_ItemRequestBuilder"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Zapier.Client.Generated.V2.Actions.Item.ActionItemRequestBuilder"/> and sets the default values.
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public WithAction_ItemRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action_id}", pathParameters)
+        public ActionItemRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action%2Did}", pathParameters)
         {
         }
         /// <summary>
-        /// Instantiates a new <see cref="global::Zapier.Client.Generated.V2.Actions.Item.WithAction_ItemRequestBuilder"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Zapier.Client.Generated.V2.Actions.Item.ActionItemRequestBuilder"/> and sets the default values.
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public WithAction_ItemRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action_id}", rawUrl)
+        public ActionItemRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/actions/{action%2Did}", rawUrl)
         {
         }
     }

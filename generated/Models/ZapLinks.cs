@@ -8,29 +8,29 @@ using System;
 namespace Zapier.Client.Generated.Models
 {
     /// <summary>
-    /// Links for the app; `connect_new_authentication` sends the user to connect the appand create an Authentication. Never populated for Client ID requests.
+    /// Links for the Zap, such as `html_editor` to open it in the Zapier editor.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class Apps_links : IAdditionalDataHolder, IParsable
+    public partial class ZapLinks : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.Apps_links"/> and sets the default values.
+        /// Instantiates a new <see cref="global::Zapier.Client.Generated.Models.ZapLinks"/> and sets the default values.
         /// </summary>
-        public Apps_links()
+        public ZapLinks()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.Apps_links"/></returns>
+        /// <returns>A <see cref="global::Zapier.Client.Generated.Models.ZapLinks"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::Zapier.Client.Generated.Models.Apps_links CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::Zapier.Client.Generated.Models.ZapLinks CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::Zapier.Client.Generated.Models.Apps_links();
+            return new global::Zapier.Client.Generated.Models.ZapLinks();
         }
         /// <summary>
         /// The deserialization information for the current model
