@@ -9,9 +9,12 @@ namespace Zapier.Client.Benchmarks.Cost;
 /// ShortRun's three, so that the median holds up when other work shares the machine.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 4, iterationCount: 15)]
+[SimpleJob(launchCount: 1, warmupCount: 4, iterationCount: Iterations)]
 public class CallCostBenchmarks
 {
+    /// <summary>Measured iterations per benchmark.</summary>
+    public const int Iterations = 15;
+
     private HttpClient _raw = null!;
     private CostVariants.PlainKiota _kiota = null!;
     private ZapierClient _zapier = null!;

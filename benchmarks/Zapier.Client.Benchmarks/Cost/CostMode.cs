@@ -6,8 +6,9 @@ using BenchmarkDotNet.Running;
 namespace Zapier.Client.Benchmarks.Cost;
 
 /// <summary>
-/// The <c>cost</c> mode: starts the loopback server in another process, measures construction plus first call in
-/// fresh processes, runs the BenchmarkDotNet classes against the server, prints markdown tables and stops the server.
+/// The <c>cost</c> mode: starts the loopback server in another process; measures construction plus first call in
+/// fresh processes, then interleaved time ratios, then the BenchmarkDotNet classes, all against that server; prints
+/// markdown tables and stops the server.
 /// </summary>
 internal static class CostMode
 {
@@ -18,6 +19,8 @@ internal static class CostMode
         Environment.SetEnvironmentVariable(CostServer.UrlVariable, server.BaseUrl.ToString());
 
         var cold = await ColdStart.MeasureAsync(server.BaseUrl, coldRounds).ConfigureAwait(false);
+        var perCallInterleaved = await PerCallInterleavedAsync(server.BaseUrl).ConfigureAwait(false);
+        var firstCallInterleaved = await FirstCallInterleavedAsync(server.BaseUrl).ConfigureAwait(false);
         var summaries = BenchmarkRunner.Run([typeof(CallCostBenchmarks), typeof(FirstCallBenchmarks)]);
         var perCall = Results(summaries, nameof(CallCostBenchmarks));
         var firstCall = Results(summaries, nameof(FirstCallBenchmarks));
@@ -26,23 +29,29 @@ internal static class CostMode
         Console.WriteLine();
         Console.WriteLine("## Cost per call");
         Console.WriteLine();
-        Console.WriteLine($"GET /v2/action-runs/{{id}} answered by Kestrel in another process over loopback HTTP/1.1; each client is made once and reused. " +
-            $"{RuntimeInformation.FrameworkDescription}, {Environment.ProcessorCount} cores, BenchmarkDotNet (15 iterations) with MemoryDiagnoser; " +
-            $"times are medians, which resist interference from other work on the machine better than means.");
+        Console.WriteLine(string.Create(text, $"GET /v2/action-runs/{{id}} answered by Kestrel in another process over loopback HTTP/1.1; each client is made once and reused. " +
+            $"{RuntimeInformation.FrameworkDescription}, {Environment.ProcessorCount} cores, BenchmarkDotNet ({CallCostBenchmarks.Iterations} iterations) with MemoryDiagnoser " +
+            $"(managed allocations of the client process); times are medians, which resist interference from other work on the machine better than means."));
         Console.WriteLine();
-        Console.WriteLine("| Variant | Allocated per call | Time per call | Time vs raw |");
-        Console.WriteLine("|---|---:|---:|---:|");
+        Console.WriteLine("| Variant | Allocated per call | Time per call | Time vs raw | Time vs raw, interleaved |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
         var raw = perCall.GetValueOrDefault("raw");
-        foreach (var (variant, label) in new[]
+        foreach (var (variant, label, interleaved) in new[]
         {
-            ("raw", "raw: HttpClient + System.Text.Json (source-generated record)"),
-            ("plain Kiota", "plain Kiota: generated client, HttpClientRequestAdapter, bare HttpClient"),
-            ("ZapierClient", "ZapierClient: default pipeline"),
+            ("raw", "raw: HttpClient + System.Text.Json (source-generated record)", perCallInterleaved[0]),
+            ("plain Kiota", "plain Kiota: generated client, HttpClientRequestAdapter, bare HttpClient", perCallInterleaved[1]),
+            ("ZapierClient", "ZapierClient: default pipeline", perCallInterleaved[2]),
         })
         {
             var result = perCall.GetValueOrDefault(variant);
-            Console.WriteLine($"| {label} | {Bytes(result)} | {Time(result?.MedianNs)} | {Ratio(result?.MedianNs, raw?.MedianNs)} |");
+            Console.WriteLine(string.Create(text,
+                $"| {label} | {Bytes(result)} | {Time(result?.MedianNs)} | {Ratio(result?.MedianNs, raw?.MedianNs)} | {interleaved:0.00} |"));
         }
+
+        Console.WriteLine();
+        Console.WriteLine(string.Create(text,
+            $"Interleaved: in the same process, after {PerCallWarmup.TotalSeconds:0} s of warm-up, {PerCallRounds} rounds of {PerCallBatch} calls per variant back to back; " +
+            $"the median over rounds of the variant's time over raw's."));
 
         Console.WriteLine();
         Console.WriteLine("## Construction plus first call");
@@ -50,24 +59,50 @@ internal static class CostMode
         Console.WriteLine(string.Create(text,
             $"Cold: a new process per sample ({coldRounds} per variant, alternating, after one untimed round) times building the client and one call, " +
             $"from before Kiota or Zapier.Client is loaded (runtime start-up excluded). Warm: BenchmarkDotNet in a warmed-up process, " +
-            $"a new client (and connection) per invocation, disposed after the call."));
+            $"a new client (and connection) per invocation, disposed after the call; interleaved as above, {FirstCallWarmup.TotalSeconds:0} s of warm-up and {FirstCallRounds} rounds of {FirstCallBatch}."));
         Console.WriteLine();
-        Console.WriteLine("| Variant | Cold: mean (median) | Cold: of which construction, mean | Warm: allocated | Warm: time (median) |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine("| Variant | Cold: mean (median) | Cold: of which construction, mean | Warm: allocated | Warm: time (median) | Warm: time vs plain Kiota, interleaved |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         var coldKiota = cold["kiota"].Select(s => s.TotalMs).ToList();
         var coldZapier = cold["zapier"].Select(s => s.TotalMs).ToList();
         var buildKiota = cold["kiota"].Average(s => s.ConstructionMs);
         var buildZapier = cold["zapier"].Average(s => s.ConstructionMs);
         var warmKiota = firstCall.GetValueOrDefault("plain Kiota");
         var warmZapier = firstCall.GetValueOrDefault("ZapierClient");
-        Console.WriteLine(string.Create(text, $"| plain Kiota | {coldKiota.Average():0.0} ms ({Median(coldKiota):0.0} ms) | {buildKiota:0.0} ms | {Bytes(warmKiota)} | {Time(warmKiota?.MedianNs)} |"));
-        Console.WriteLine(string.Create(text, $"| ZapierClient | {coldZapier.Average():0.0} ms ({Median(coldZapier):0.0} ms) | {buildZapier:0.0} ms | {Bytes(warmZapier)} | {Time(warmZapier?.MedianNs)} |"));
+        Console.WriteLine(string.Create(text, $"| plain Kiota | {coldKiota.Average():0.0} ms ({Interleaved.Median(coldKiota):0.0} ms) | {buildKiota:0.0} ms | {Bytes(warmKiota)} | {Time(warmKiota?.MedianNs)} | 1.00 |"));
+        Console.WriteLine(string.Create(text, $"| ZapierClient | {coldZapier.Average():0.0} ms ({Interleaved.Median(coldZapier):0.0} ms) | {buildZapier:0.0} ms | {Bytes(warmZapier)} | {Time(warmZapier?.MedianNs)} | {firstCallInterleaved[1]:0.00} |"));
         Console.WriteLine(string.Create(text,
-            $"| **ZapierClient / plain Kiota** | **{coldZapier.Average() / coldKiota.Average():0.00}× ({Median(coldZapier) / Median(coldKiota):0.00}×)** " +
-            $"| {buildZapier / buildKiota:0.00}× | {Ratio(warmZapier?.AllocatedBytes, warmKiota?.AllocatedBytes)}× | {Ratio(warmZapier?.MedianNs, warmKiota?.MedianNs)}× |"));
+            $"| **ZapierClient / plain Kiota** | **{coldZapier.Average() / coldKiota.Average():0.00}× ({Interleaved.Median(coldZapier) / Interleaved.Median(coldKiota):0.00}×)** " +
+            $"| {buildZapier / buildKiota:0.00}× | {Ratio(warmZapier?.AllocatedBytes, warmKiota?.AllocatedBytes)}× | {Ratio(warmZapier?.MedianNs, warmKiota?.MedianNs)}× | {firstCallInterleaved[1]:0.00}× |"));
         Console.WriteLine();
         Console.WriteLine("Allocations are deterministic; times are noisy when other work shares the machine.");
     }
+
+    private const int PerCallRounds = 200;
+    private const int PerCallBatch = 50;
+    private const int FirstCallRounds = 100;
+    private static readonly TimeSpan PerCallWarmup = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan FirstCallWarmup = TimeSpan.FromSeconds(3);
+    private const int FirstCallBatch = 10;
+
+    private static async Task<double[]> PerCallInterleavedAsync(Uri url)
+    {
+        using var raw = CostVariants.CreateRaw(url);
+        using var kiota = CostVariants.CreatePlainKiota(url);
+        using var zapier = CostVariants.CreateZapier(url);
+        return await Interleaved.RatiosAsync(
+            [
+                () => CostVariants.GetRawAsync(raw),
+                () => kiota.Client.V2.ActionRuns[CostVariants.RunId].GetAsync(),
+                () => zapier.V2.ActionRuns[CostVariants.RunId].GetAsync(),
+            ],
+            PerCallRounds, PerCallBatch, PerCallWarmup).ConfigureAwait(false);
+    }
+
+    private static Task<double[]> FirstCallInterleavedAsync(Uri url) =>
+        Interleaved.RatiosAsync(
+            [() => CostVariants.PlainKiotaFirstCallAsync(url), () => CostVariants.ZapierFirstCallAsync(url)],
+            FirstCallRounds, FirstCallBatch, FirstCallWarmup);
 
     private sealed record Result(double? MedianNs, long? AllocatedBytes);
 
@@ -77,12 +112,6 @@ internal static class CostMode
             .ToDictionary(
                 r => r.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\''),
                 r => new Result(r.ResultStatistics?.Median, r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase)));
-
-    private static double Median(List<double> samples)
-    {
-        var sorted = samples.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 
     private static string Bytes(Result? result) =>
         result?.AllocatedBytes is { } bytes ? bytes.ToString("#,0", CultureInfo.InvariantCulture) + " B" : "failed";

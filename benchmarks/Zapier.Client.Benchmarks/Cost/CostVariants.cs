@@ -5,6 +5,7 @@ using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;
 using Zapier.Client.Generated;
+using Zapier.Client.Generated.Models;
 
 namespace Zapier.Client.Benchmarks.Cost;
 
@@ -53,6 +54,20 @@ internal static class CostVariants
     /// <summary>The client with its default pipeline, allowed so many requests per minute that its budget never waits.</summary>
     public static ZapierClient CreateZapier(Uri baseUrl) =>
         new(Token, new ZapierClientOptions { BaseUrl = baseUrl, RequestsPerMinute = int.MaxValue });
+
+    /// <summary>Builds a plain Kiota client, makes one call and disposes the client.</summary>
+    public static async Task<ActionRunResponse?> PlainKiotaFirstCallAsync(Uri baseUrl)
+    {
+        using var kiota = CreatePlainKiota(baseUrl);
+        return await kiota.Client.V2.ActionRuns[RunId].GetAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Builds a ZapierClient, makes one call and disposes the client.</summary>
+    public static async Task<ActionRunResponse?> ZapierFirstCallAsync(Uri baseUrl)
+    {
+        using var client = CreateZapier(baseUrl);
+        return await client.V2.ActionRuns[RunId].GetAsync().ConfigureAwait(false);
+    }
 
     /// <summary>Fails loudly if a variant did not read the run the server answers, so a broken route cannot pass as fast.</summary>
     public static void Check(string variant, bool succeeded, int? resultCount)
