@@ -1,8 +1,17 @@
 using Zapier.Client.Benchmarks;
+using Zapier.Client.Benchmarks.Cost;
 
-// dotnet run -c Release --project benchmarks/Zapier.Client.Benchmarks -- [polling [trials]] [memory [count]] [bdn]
+// dotnet run -c Release --project benchmarks/Zapier.Client.Benchmarks -- [polling [trials]] [memory [count]] [bdn] [cost [rounds]]
 // With no arguments: polling and memory, 200 jittered trials per duration and 10,000 pending waits.
 // "bdn" runs the BenchmarkDotNet suite (WaitStartBenchmarks) instead.
+// "cost" measures one GET of an action run against a Kestrel server in another process: raw HttpClient, plain Kiota
+// and ZapierClient per call (BenchmarkDotNet), and construction plus first call (20 cold processes per variant).
+if (args is [ColdStart.ChildMode, var variant, var url])
+{
+    await ColdStart.RunChildAsync(variant, new Uri(url));
+    return;
+}
+
 if (args.Contains("bdn"))
 {
     BenchmarkDotNet.Running.BenchmarkRunner.Run<WaitStartBenchmarks>();
@@ -11,6 +20,12 @@ if (args.Contains("bdn"))
 
 var modes = args.Length == 0 ? ["polling", "memory"] : args.Where(a => !int.TryParse(a, out _)).ToArray();
 var number = args.Select(a => int.TryParse(a, out var n) ? n : (int?)null).FirstOrDefault(n => n is not null);
+
+if (modes.Contains("cost"))
+{
+    await CostMode.RunAsync(number ?? 20);
+    return;
+}
 
 if (modes.Contains("polling"))
 {
