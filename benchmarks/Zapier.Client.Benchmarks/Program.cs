@@ -6,6 +6,7 @@ using Zapier.Client.Benchmarks.Cost;
 // "bdn" runs the BenchmarkDotNet suite (WaitStartBenchmarks) instead.
 // "cost" measures one GET of an action run against a Kestrel server in another process: raw HttpClient, plain Kiota
 // and ZapierClient per call (BenchmarkDotNet), and construction plus first call (20 cold processes per variant).
+// "cost-quick" prints only the bytes allocated per call of each variant, in seconds (for work on the pipeline).
 if (args is [ColdStart.ChildMode, var variant, var url])
 {
     await ColdStart.RunChildAsync(variant, new Uri(url));
@@ -20,6 +21,12 @@ if (args.Contains("bdn"))
 
 var modes = args.Length == 0 ? ["polling", "memory"] : args.Where(a => !int.TryParse(a, out _)).ToArray();
 var number = args.Select(a => int.TryParse(a, out var n) ? n : (int?)null).FirstOrDefault(n => n is not null);
+
+if (modes.Contains("cost-quick"))
+{
+    await QuickAllocations.RunAsync();
+    return;
+}
 
 if (modes.Contains("cost"))
 {

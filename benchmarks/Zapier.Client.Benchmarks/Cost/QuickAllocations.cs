@@ -1,0 +1,53 @@
+using System.Globalization;
+
+namespace Zapier.Client.Benchmarks.Cost;
+
+/// <summary>
+/// The <c>cost-quick</c> mode: bytes allocated per call by each variant (the process's total allocations over many
+/// calls after a warm-up, divided by the calls), in seconds rather than minutes, for working on the pipeline's cost.
+/// BenchmarkDotNet's figures (<c>cost</c>) are the ones to publish.
+/// </summary>
+internal static class QuickAllocations
+{
+    private const int Warmup = 2_000;
+    private const int Calls = 5_000;
+
+    public static async Task RunAsync()
+    {
+        using var server = await CostServer.StartAsync().ConfigureAwait(false);
+        using var raw = CostVariants.CreateRaw(server.BaseUrl);
+        using var kiota = CostVariants.CreatePlainKiota(server.BaseUrl);
+        using var zapier = CostVariants.CreateZapier(server.BaseUrl);
+        var variants = new (string Name, Func<Task> Call)[]
+        {
+            ("raw", () => CostVariants.GetRawAsync(raw)),
+            ("plain Kiota", () => kiota.Client.V2.ActionRuns[CostVariants.RunId].GetAsync()),
+            ("ZapierClient", () => zapier.V2.ActionRuns[CostVariants.RunId].GetAsync()),
+        };
+        Console.WriteLine("| Variant | Allocated per call |");
+        Console.WriteLine("|---|---:|");
+        foreach (var (name, call) in variants)
+        {
+            for (var i = 0; i < Warmup; i++)
+            {
+                await call().ConfigureAwait(false);
+            }
+
+            using var sampler = Environment.GetEnvironmentVariable("SAMPLE") == name ? new AllocSampler() : null;
+            if (sampler is not null) sampler.On = true;
+            GC.Collect();
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            for (var i = 0; i < Calls; i++)
+            {
+                await call().ConfigureAwait(false);
+            }
+
+            var perCall = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)Calls;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {perCall:#,0} B |"));
+            if (sampler is not null)
+            {
+                foreach (var (t, c) in sampler.ByType.OrderByDescending(p => p.Value).Take(40)) Console.WriteLine($"{c,6} {t}");
+            }
+        }
+    }
+}
