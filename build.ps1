@@ -3,19 +3,26 @@
 .SYNOPSIS
     Builds, tests and checks Zapier.Client.
 .DESCRIPTION
-    Run from anywhere as: dotnet pwsh ./build.ps1 -Target Generate|Build|Test|CheckDrift|All
+    Run from anywhere as: dotnet pwsh ./build.ps1 -Target Generate|Build|Test|CheckDrift|All|ProveCorrections
     (PowerShell is a pinned local tool: run `dotnet tool restore` once first.)
 
-      Generate    Regenerates generated/ with Kiota through the library build (-p:ZapierForceGenerate=true).
-      Build       Builds Zapier.Generated.sln.
-      Test        Runs the tests in Zapier.Generated.sln; results in TestResults/tests.trx.
-      CheckDrift  Runs Generate, then fails if generated/ or kiota-lock.json differ from what is committed.
-      All         Build, Test, CheckDrift (the default).
+      Generate          Regenerates generated/ with Kiota through the library build (-p:ZapierForceGenerate=true).
+      Build             Builds Zapier.Generated.sln.
+      Test              Runs the tests in Zapier.Generated.sln; results in TestResults/tests.trx.
+      CheckDrift        Runs Generate, then fails if generated/ or kiota-lock.json differ from what is committed.
+      All               Build, Test, CheckDrift (the default).
+      ProveCorrections  For each correction group of openapi/corrections.overlay.yaml, removes it in a scratch copy
+                        of the repository, regenerates, and runs the test that CorrectionTests.GuardedBy maps it to;
+                        prints a table and fails if any removal leaves its test passing. Slow (about a minute per
+                        correction); not part of All or CI. -Only name,name limits it to some corrections.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Generate', 'Build', 'Test', 'CheckDrift', 'All')]
-    [string] $Target = 'All'
+    [ValidateSet('Generate', 'Build', 'Test', 'CheckDrift', 'All', 'ProveCorrections')]
+    [string] $Target = 'All',
+
+    # ProveCorrections only: the corrections (x-correction names of actions with x-source) to prove.
+    [string[]] $Only = @()
 )
 
 $ErrorActionPreference = 'Stop'
@@ -69,6 +76,236 @@ function Invoke-CheckDrift {
     Write-Host 'No drift: generated/ and kiota-lock.json match the schema.' -ForegroundColor Green
 }
 
+# The correction -> guarding test map of tests/Zapier.Client.Tests/CorrectionTests.cs (GuardedBy), as fully
+# qualified test names for `dotnet test --filter`.
+function Get-CorrectionGuards {
+    $testsDir = Join-Path $RepoRoot 'tests/Zapier.Client.Tests'
+    $source = Get-Content -Raw (Join-Path $testsDir 'CorrectionTests.cs')
+    $namespaces = @{}
+    $guards = [ordered]@{}
+    foreach ($match in [regex]::Matches($source, '\["(?<name>[^"]+)"\]\s*=\s*nameof\((?:(?<class>\w+)\.)?(?<method>\w+)\)')) {
+        $class = if ($match.Groups['class'].Success) { $match.Groups['class'].Value } else { 'CorrectionTests' }
+        if (-not $namespaces.ContainsKey($class)) {
+            $file = Get-ChildItem -Path $testsDir -Recurse -Filter '*.cs' |
+                Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' } |
+                Where-Object { (Get-Content -Raw $_.FullName) -match "\bclass\s+$class\b" } |
+                Select-Object -First 1
+            if ($null -eq $file -or (Get-Content -Raw $file.FullName) -notmatch '(?m)^namespace\s+([\w.]+)\s*;') {
+                throw "Cannot find the namespace of test class $class."
+            }
+            $namespaces[$class] = $Matches[1]
+        }
+        $guards[$match.Groups['name'].Value] = "$($namespaces[$class]).$class.$($match.Groups['method'].Value)"
+    }
+    if ($guards.Count -eq 0) {
+        throw 'Found no entries of the form ["correction"] = nameof(Test) in CorrectionTests.cs.'
+    }
+    return $guards
+}
+
+# The overlay's correction groups: each action that carries x-source, with the follow-up actions up to the next one.
+function Get-CorrectionGroups([string[]] $Lines) {
+    $starts = @()
+    for ($i = 0; $i -lt $Lines.Count; $i++) {
+        if ($Lines[$i] -match '^  - x-correction:\s*(\S+)') {
+            $starts += [pscustomobject]@{ Line = $i; Name = $Matches[1] }
+        }
+    }
+    $groups = @()
+    for ($a = 0; $a -lt $starts.Count; $a++) {
+        $end = if ($a + 1 -lt $starts.Count) { $starts[$a + 1].Line } else { $Lines.Count }
+        $body = $Lines[$starts[$a].Line..($end - 1)]
+        if (@($body | Where-Object { $_ -match '^    x-source:' }).Count -gt 0) {
+            $groups += [pscustomobject]@{ Name = $starts[$a].Name; Start = $starts[$a].Line; End = $end }
+        }
+        elseif ($groups.Count -gt 0) {
+            $groups[-1].End = $end
+        }
+    }
+    return $groups
+}
+
+# The overlay without one group. When the group renames a schema (x-rename-to), later actions that use the new
+# name are pointed back at the old one, so that only this correction is missing.
+function Get-OverlayWithout([string[]] $Lines, $Group) {
+    $before = if ($Group.Start -gt 0) { $Lines[0..($Group.Start - 1)] } else { @() }
+    $after = if ($Group.End -lt $Lines.Count) { $Lines[$Group.End..($Lines.Count - 1)] } else { @() }
+    $body = ($Lines[$Group.Start..($Group.End - 1)]) -join "`n"
+    if ($body -match '(?m)^    x-rename-to:\s*(\S+)' ) {
+        $newName = $Matches[1]
+        if ($body -notmatch "(?m)^    target:.*\['(?<old>[^']+)'\]") {
+            throw "Correction $($Group.Name): cannot find the schema it renames."
+        }
+        $oldName = $Matches['old']
+        $after = $after | ForEach-Object { if ($_ -match '^\s*#') { $_ } else { $_ -replace "\b$([regex]::Escape($newName))\b", $oldName } }
+    }
+    return (@($before) + @($after)) -join "`n"
+}
+
+# Runs a native command with its output in a log file; returns the exit code.
+function Invoke-Logged([string] $Log, [string[]] $Arguments) {
+    & dotnet @Arguments *> $Log
+    return $LASTEXITCODE
+}
+
+# Why a build failed, from its log: a short cause for the table and the first error line in full.
+function Get-BuildFailure([string] $Log) {
+    $text = @(Get-Content $Log)
+    $zsc = $text | Where-Object { $_ -match 'error ZSC001: ' } | Select-Object -First 1
+    if ($zsc) {
+        $kind = if ($zsc -match 'would generate one class') { 'name collision' }
+            elseif ($zsc -match 'point at nothing') { 'dangling $ref' }
+            else { 'a later correction no longer matches' }
+        return [pscustomobject]@{ How = "build stopped by ZSC001 ($kind)"; Detail = $zsc.Trim() }
+    }
+    $cs = $text | Where-Object { $_ -match 'error CS\d+' } | Select-Object -First 1
+    if ($cs -and $cs -match '(?<file>[^\s/\\]+\.cs)\(\d+,\d+\): error (?<code>CS\d+):.*\[(?<project>[^\]]+\.csproj)') {
+        $how = "compile error in $([IO.Path]::GetFileNameWithoutExtension($Matches['project'])) ($($Matches['code']), $($Matches['file']))"
+        return [pscustomobject]@{ How = $how; Detail = $cs.Trim() }
+    }
+    $other = $text | Where-Object { $_ -match 'error' } | Select-Object -First 1
+    return [pscustomobject]@{ How = 'build failed'; Detail = "$other".Trim() }
+}
+
+function Invoke-ProveCorrections {
+    $started = Get-Date
+    $overlayPath = 'openapi/corrections.overlay.yaml'
+    $lines = (Get-Content -Raw (Join-Path $RepoRoot $overlayPath)) -split "`n"
+    $groups = @(Get-CorrectionGroups $lines)
+    $guards = Get-CorrectionGuards
+
+    $unmapped = @($groups | Where-Object { -not $guards.Contains($_.Name) } | ForEach-Object Name)
+    if ($unmapped.Count -gt 0) {
+        throw "Corrections without a guarding test in CorrectionTests.GuardedBy: $($unmapped -join ', ')"
+    }
+    # `pwsh -File` passes "a,b" as one string; accept both that and a real array.
+    $names = @($Only | ForEach-Object { $_ -split ',' } | ForEach-Object Trim | Where-Object { $_ })
+    $unknown = @($names | Where-Object { $_ -notin $groups.Name })
+    if ($unknown.Count -gt 0) {
+        throw "-Only names no correction with x-source: $($unknown -join ', ')"
+    }
+    if ($names.Count -gt 0) {
+        $groups = @($groups | Where-Object { $_.Name -in $names })
+    }
+
+    # A scratch copy of the work tree (tracked files and new ones, nothing ignored): the real tree is never touched.
+    $scratch = Join-Path ([IO.Path]::GetTempPath()) ('zapier-prove-' + [Guid]::NewGuid().ToString('N').Substring(0, 8))
+    $logs = "$scratch-logs"
+    New-Item -ItemType Directory -Path $scratch, $logs | Out-Null
+    try {
+        Write-Host "> copying the work tree to $scratch" -ForegroundColor Cyan
+        $files = @(& git -C $RepoRoot ls-files --cached --others --exclude-standard)
+        if ($LASTEXITCODE -ne 0) { throw 'git ls-files failed.' }
+        foreach ($file in $files) {
+            $from = Join-Path $RepoRoot $file
+            if (Test-Path -LiteralPath $from -PathType Leaf) {
+                $to = Join-Path $scratch $file
+                New-Item -ItemType Directory -Force -Path (Split-Path $to) | Out-Null
+                Copy-Item -LiteralPath $from -Destination $to
+            }
+        }
+
+        $project = Join-Path $scratch 'tests/Zapier.Client.Tests/Zapier.Client.Tests.csproj'
+        $results = Join-Path $scratch 'TestResults'
+        $build = @('build', $project, '--no-restore', '-nodeReuse:false', '-v:minimal', '-clp:NoSummary')
+
+        Push-Location $scratch
+        try {
+            Invoke-Native dotnet @('tool', 'restore')
+            Invoke-Native dotnet @('restore', $project)
+        }
+        finally {
+            Pop-Location
+        }
+
+        # Baseline: with every correction, every mapped test must pass here, or a failure below would prove nothing.
+        Write-Host '> baseline: all corrections, every mapped test' -ForegroundColor Cyan
+        if ((Invoke-Logged (Join-Path $logs 'baseline.build.log') $build) -ne 0) {
+            throw "The scratch copy does not build with all corrections; see $logs/baseline.build.log"
+        }
+        $allTests = ($groups | ForEach-Object { "FullyQualifiedName=$($guards[$_.Name])" } | Sort-Object -Unique) -join '|'
+        $baseline = Invoke-Logged (Join-Path $logs 'baseline.test.log') @('test', $project, '--no-build', '--filter', $allTests)
+        if ($baseline -ne 0) {
+            throw "The mapped tests do not all pass with every correction; see $logs/baseline.test.log"
+        }
+
+        $rows = @()
+        foreach ($group in $groups) {
+            $groupStarted = Get-Date
+            $test = $guards[$group.Name]
+            Write-Host "> without $($group.Name): $test" -ForegroundColor Cyan
+            Set-Content -NoNewline -Path (Join-Path $scratch $overlayPath) -Value (Get-OverlayWithout $lines $group)
+
+            $properties = @('-p:ZapierForceGenerate=true')
+            $note = ''
+            if ($lines[$group.Start..($group.End - 1)] -match '^    x-rename-to:') {
+                # Without the rename the name-collision guard (ZSC001) would stop the build before any test ran.
+                $properties += '-p:ZapierAllowNameCollisions=true'
+                $note = '; name collisions allowed'
+            }
+
+            $buildLog = Join-Path $logs "$($group.Name).build.log"
+            if ((Invoke-Logged $buildLog ($build + $properties)) -ne 0) {
+                $failure = Get-BuildFailure $buildLog
+                $result = 'fails as expected'
+                $how = $failure.How + $note
+                $detail = $failure.Detail
+            }
+            else {
+                $trx = "$($group.Name).trx"
+                $null = Invoke-Logged (Join-Path $logs "$($group.Name).test.log") @('test', $project, '--no-build', '--filter', "FullyQualifiedName=$test",
+                    '--logger', "trx;LogFileName=$trx", '--results-directory', $results)
+                $run = ([xml](Get-Content -Raw (Join-Path $results $trx))).TestRun
+                $counters = $run.ResultSummary.Counters
+                $failed = @($run.Results.UnitTestResult | Where-Object { $_.outcome -eq 'Failed' })
+                $detail = if ($failed.Count -gt 0) { "$($failed[0].testName): $("$($failed[0].Output.ErrorInfo.Message)".Trim() -replace '\s+', ' ')" } else { '' }
+                if ([int]$counters.total -eq 0) {
+                    $result = 'DID NOT FAIL'
+                    $how = 'no test matched the filter'
+                }
+                elseif ($failed.Count -gt 0) {
+                    $result = 'fails as expected'
+                    $how = if ([int]$counters.total -gt 1) {
+                        $case = if ($failed[0].testName -match '\((.*)\)$') { ", e.g. $($Matches[1])" } else { '' }
+                        "test failed ($($failed.Count) of $($counters.total) cases$case)"
+                    }
+                    else { 'test failed' }
+                    $how += $note
+                }
+                else {
+                    $result = 'DID NOT FAIL'
+                    $how = "$($counters.total) case(s) passed$note"
+                }
+            }
+
+            $seconds = [int]((Get-Date) - $groupStarted).TotalSeconds
+            Write-Host "  $result`: $how [$seconds s]"
+            if ($detail) {
+                Write-Host "    $($detail.Substring(0, [Math]::Min(300, $detail.Length)))"
+            }
+            $rows += [pscustomobject]@{ Correction = $group.Name; Test = ($test -replace '^Zapier\.Client\.Tests\.', ''); Result = $result; How = $how }
+        }
+
+        $duration = (Get-Date) - $started
+        Write-Host ''
+        Write-Host '| Correction | Mapped test | Result | How |'
+        Write-Host '|---|---|---|---|'
+        foreach ($row in $rows) {
+            Write-Host "| ``$($row.Correction)`` | ``$($row.Test)`` | $($row.Result) | $($row.How) |"
+        }
+        Write-Host ''
+        Write-Host ("{0} corrections in {1:%h}h {1:mm}m {1:ss}s; logs in {2}" -f $rows.Count, $duration, $logs)
+
+        $missed = @($rows | Where-Object { $_.Result -eq 'DID NOT FAIL' })
+        if ($missed.Count -gt 0) {
+            throw "Removing these corrections left their tests passing: $($missed.Correction -join ', ')"
+        }
+    }
+    finally {
+        Remove-Item -Recurse -Force -LiteralPath $scratch -ErrorAction SilentlyContinue
+    }
+}
+
 Push-Location $RepoRoot
 try {
     switch ($Target) {
@@ -76,6 +313,7 @@ try {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
         'CheckDrift' { Invoke-CheckDrift }
+        'ProveCorrections' { Invoke-ProveCorrections }
         'All' {
             Invoke-Build
             Invoke-Test

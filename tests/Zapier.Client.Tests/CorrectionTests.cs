@@ -79,6 +79,28 @@ public sealed class CorrectionTests(StubServerFixture stub) : IClassFixture<Stub
         var stale = GuardedBy.Keys.Where(name => !primary.Contains(name)).ToList();
         Assert.True(unguarded.Count == 0, "Corrections without a guarding test: " + string.Join(", ", unguarded));
         Assert.True(stale.Count == 0, "Guards for corrections that no longer exist: " + string.Join(", ", stale));
+
+        // The map is a claim; `build.ps1 -Target ProveCorrections` proves it by removing each correction and running
+        // its test. Its last run, recorded in openapi/README.md, must cover this map exactly and show every test failing.
+        var proven = LastProof();
+        Assert.True(proven.Count > 0, "openapi/README.md records no ProveCorrections run under '### Last run'");
+        var unproven = GuardedBy
+            .Where(g => !proven.TryGetValue(g.Key, out var row) || row.Test.Split('.')[^1] != g.Value || row.Result != "fails as expected")
+            .Select(g => g.Key).ToList();
+        Assert.True(unproven.Count == 0, "Run `dotnet pwsh ./build.ps1 -Target ProveCorrections` and record it; its last record does not show these corrections' tests failing: " + string.Join(", ", unproven));
+        Assert.Empty(proven.Keys.Except(GuardedBy.Keys));
+    }
+
+    /// <summary>The rows (correction, mapped test, result) of the last ProveCorrections run recorded in openapi/README.md.</summary>
+    private static Dictionary<string, (string Test, string Result)> LastProof()
+    {
+        var rows = File.ReadAllLines(Path.Combine(RepoPaths.Root, "openapi", "README.md"))
+            .SkipWhile(l => l != "### Last run")
+            .Skip(1)
+            .TakeWhile(l => !l.StartsWith("#", StringComparison.Ordinal))
+            .Where(l => l.StartsWith("| `", StringComparison.Ordinal))
+            .Select(l => l.Split('|', StringSplitOptions.TrimEntries));
+        return rows.ToDictionary(cells => cells[1].Trim('`'), cells => (cells[2].Trim('`'), cells[3]));
     }
 
     [Theory]
