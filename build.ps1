@@ -133,8 +133,9 @@ function Get-OverlayWithout([string[]] $Lines, $Group) {
     $body = ($Lines[$Group.Start..($Group.End - 1)]) -join "`n"
     if ($body -match '(?m)^    x-rename-to:\s*(\S+)' ) {
         $newName = $Matches[1]
-        if ($body -notmatch "(?m)^    target:.*\['(?<old>[^']+)'\]") {
-            throw "Correction $($Group.Name): cannot find the schema it renames."
+        # A schema is named as ['Name'] in its target; a path parameter as @.name == 'name'.
+        if ($body -notmatch "(?m)^    target:.*\['(?<old>[^']+)'\]" -and $body -notmatch "(?m)^    target:.*@\.name == '(?<old>[^']+)'") {
+            throw "Correction $($Group.Name): cannot find the schema or parameter it renames."
         }
         $oldName = $Matches['old']
         $after = $after | ForEach-Object { if ($_ -match '^\s*#') { $_ } else { $_ -replace "\b$([regex]::Escape($newName))\b", $oldName } }

@@ -22,6 +22,18 @@ if (args.Contains("bdn"))
 var modes = args.Length == 0 ? ["polling", "memory"] : args.Where(a => !int.TryParse(a, out _)).ToArray();
 var number = args.Select(a => int.TryParse(a, out var n) ? n : (int?)null).FirstOrDefault(n => n is not null);
 
+if (modes.Contains("layers-quick"))
+{
+    await LayerAllocations.RunAsync();
+    return;
+}
+
+if (modes.Contains("parse-quick"))
+{
+    await ParseAllocations.RunAsync();
+    return;
+}
+
 if (modes.Contains("cost-quick"))
 {
     await QuickAllocations.RunAsync();

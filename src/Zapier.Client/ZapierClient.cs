@@ -59,7 +59,7 @@ public partial class ZapierClient : ZapierGeneratedClient, IDisposable
     /// <summary>A client over an <see cref="HttpClient"/> that already carries the pipeline (from <c>IHttpClientFactory</c>).</summary>
     internal ZapierClient(ZapierClientCore core, HttpClient httpClient, bool ownsCore, bool ownsHttpClient)
         : base(new ZapierRequestAdapter(
-            new HttpClientRequestAdapter(core.Authentication, new Serialization.ZapierParseNodeFactory(), httpClient: httpClient)
+            new HttpClientRequestAdapter(core.Authentication, new Serialization.ZapierParseNodeFactory(core.Options.MaxResponseBytes), httpClient: httpClient)
             {
                 BaseUrl = core.BaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/'),
             },

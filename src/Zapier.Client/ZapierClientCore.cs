@@ -32,7 +32,7 @@ internal sealed class ZapierClientCore : IDisposable
         Scheduler = new RequestScheduler(Time, options.RequestsPerMinute);
         _ownsBudget = options.RateLimiter is null;
         Budget = options.RateLimiter ?? new SchedulerRateLimiter(Scheduler, options.RequestsPerMinute);
-        Resilience = new CallResilience(options.Retry, Scheduler, Budget, Log);
+        Resilience = new CallResilience(options.Retry, Scheduler, Log);
         var fixedToken = options.AccessToken;
         var tokens = options.AccessTokenProvider
             ?? (fixedToken is null ? null : new Func<CancellationToken, ValueTask<string>>(_ => ValueTask.FromResult(fixedToken)));

@@ -51,3 +51,55 @@ internal static class QuickAllocations
         }
     }
 }
+
+internal static class ParseAllocations
+{
+    public static async Task RunAsync()
+    {
+        var body = System.Text.Encoding.UTF8.GetBytes("""{"data":{"type":"run","status":"success","results":[{"id":123}],"errors":[]}}""");
+        var ours = new Zapier.Client.Serialization.ZapierParseNodeFactory();
+        var kiota = new Microsoft.Kiota.Serialization.Json.JsonParseNodeFactory();
+        foreach (var (name, factory) in new (string, Microsoft.Kiota.Abstractions.Serialization.IParseNodeFactory)[] { ("kiota", kiota), ("ours", ours) })
+        {
+            async Task Once()
+            {
+                using var s = new MemoryStream(body);
+                var node = await factory.GetRootParseNodeAsync("application/json", s);
+                node.GetObjectValue(Zapier.Client.Generated.Models.ActionRunResponse.CreateFromDiscriminatorValue);
+            }
+            for (var i = 0; i < 2000; i++) await Once();
+            var before = GC.GetTotalAllocatedBytes(true);
+            for (var i = 0; i < 5000; i++) await Once();
+            Console.WriteLine($"{name}: {(GC.GetTotalAllocatedBytes(true) - before) / 5000.0:0} B per parse");
+        }
+    }
+}
+
+internal static class LayerAllocations
+{
+    public static async Task RunAsync()
+    {
+        using var server = await CostServer.StartAsync().ConfigureAwait(false);
+        var options = new ZapierClientOptions { BaseUrl = server.BaseUrl, AccessToken = CostVariants.Token, RequestsPerMinute = int.MaxValue };
+        var core = new ZapierClientCore(options);
+        var types = Zapier.Client.Http.HttpPipeline.Handlers(core).Select(h => h.GetType()).ToList();
+        foreach (var skip in types.Prepend(null))
+        {
+            HttpMessageHandler next = Zapier.Client.Http.HttpPipeline.DefaultTransport();
+            foreach (var h in Zapier.Client.Http.HttpPipeline.Handlers(core).Reverse())
+            {
+                if (h.GetType() == skip) continue;
+                h.InnerHandler = next;
+                next = h;
+            }
+            var http = new HttpClient(next);
+            Zapier.Client.Http.HttpPipeline.Identify(http);
+            using var client = new ZapierClient(core, http, ownsCore: false, ownsHttpClient: true);
+            for (var i = 0; i < 2000; i++) await client.V2.ActionRuns[CostVariants.RunId].GetAsync();
+            GC.Collect();
+            var before = GC.GetTotalAllocatedBytes(true);
+            for (var i = 0; i < 5000; i++) await client.V2.ActionRuns[CostVariants.RunId].GetAsync();
+            Console.WriteLine($"without {skip?.Name ?? "(nothing)"}: {(GC.GetTotalAllocatedBytes(true) - before) / 5000.0:0} B");
+        }
+    }
+}

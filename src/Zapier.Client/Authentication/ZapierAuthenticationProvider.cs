@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Zapier.Client.Errors;
@@ -15,13 +16,16 @@ internal sealed class ZapierAuthenticationProvider(
 {
     private const string ClientIdParameter = "client_id";
 
+    // The schemes to satisfy depend only on the operation and on which credentials this provider has: choose once.
+    private readonly ConcurrentDictionary<OperationEntry, string[]> _chosen = new();
+
     public async Task AuthenticateRequestAsync(
         RequestInformation request, Dictionary<string, object>? additionalAuthenticationContext = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var template = request.UrlTemplate ?? string.Empty;
-        var operation = OperationCatalog.Find(request.HttpMethod.ToString(), template);
+        var operation = request.GetRequestOption<ZapierCallContext>()?.Operation ?? OperationCatalog.Find(request);
 
         // Operations such as create-zap-guess declare client_id as an ordinary query parameter: fill it if left unset.
         if (clientId is not null && template.Contains(ClientIdParameter, StringComparison.Ordinal)
@@ -30,12 +34,13 @@ internal sealed class ZapierAuthenticationProvider(
             request.QueryParameters[ClientIdParameter] = clientId;
         }
 
-        if (!IsConfiguredOrigin(request.URI))
+        if (!GoesToConfiguredOrigin(request))
         {
             return;
         }
 
-        foreach (var scheme in Choose(operation))
+        var schemes = operation is null ? Choose(null) : _chosen.TryGetValue(operation, out var known) ? known : _chosen.GetOrAdd(operation, Choose);
+        foreach (var scheme in schemes)
         {
             if (scheme == SecuritySchemes.OAuth)
             {
@@ -57,7 +62,7 @@ internal sealed class ZapierAuthenticationProvider(
     }
 
     /// <summary>The schemes to satisfy: the first alternative, in schema order, whose credentials are configured.</summary>
-    private IEnumerable<string> Choose(OperationEntry? operation)
+    private string[] Choose(OperationEntry? operation)
     {
         if (operation is null)
         {
@@ -74,7 +79,7 @@ internal sealed class ZapierAuthenticationProvider(
         {
             if (alternative.All(r => IsAvailable(r.Scheme)))
             {
-                return alternative.Select(r => r.Scheme);
+                return [.. alternative.Select(r => r.Scheme)];
             }
         }
 
@@ -97,6 +102,19 @@ internal sealed class ZapierAuthenticationProvider(
         SecuritySchemes.ClientId => "a client id (ZapierClientOptions.ClientId)",
         _ => $"credentials for the '{scheme}' scheme",
     };
+
+    /// <summary>
+    /// Whether the request goes to the configured origin. A generated builder's request always does (its base URL is
+    /// the client's); only a raw URL (<c>WithUrl</c>, a followed link) needs its URL built and compared.
+    /// </summary>
+    private bool GoesToConfiguredOrigin(RequestInformation request) =>
+        !request.PathParameters.ContainsKey("request-raw-url")
+        && request.PathParameters.TryGetValue("baseurl", out var configured) && configured is string text
+        && string.Equals(text, _baseUrlText, StringComparison.Ordinal)
+            ? true
+            : IsConfiguredOrigin(request.URI);
+
+    private readonly string _baseUrlText = baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
 
     private bool IsConfiguredOrigin(Uri uri) =>
         uri.IsAbsoluteUri

@@ -62,7 +62,7 @@ public static class ZapierServiceCollectionExtensions
             services.TryAddTransient(sp => sp.GetRequiredService<IZapierClientFactory>().CreateClient(string.Empty));
         }
 
-        var builder = services.AddHttpClient(ZapierClientRegistrations.HttpClientName(name), client => client.Timeout = Timeout.InfiniteTimeSpan);
+        var builder = services.AddHttpClient(ZapierClientRegistrations.HttpClientName(name), HttpPipeline.Identify);
         builder.ConfigurePrimaryHttpMessageHandler(HttpPipeline.DefaultTransport);
         builder.ConfigureAdditionalHttpMessageHandlers((handlers, sp) =>
         {

@@ -12,18 +12,12 @@ internal sealed class AttemptTimeoutHandler(TimeProvider time, ZapierRetryOption
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var limit = (ZapierCallContext.Of(request)?.Retry ?? defaults).AttemptTimeout;
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var timer = time == TimeProvider.System ? null : time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), attempt, limit, Timeout.InfiniteTimeSpan);
-        if (timer is null)
-        {
-            attempt.CancelAfter(limit);
-        }
-
+        using var attempt = TimeLimit.Start(time, limit, cancellationToken);
         try
         {
-            return await base.SendAsync(request, attempt.Token).ConfigureAwait(false);
+            return await base.SendAsync(request, attempt.Token(cancellationToken)).ConfigureAwait(false);
         }
-        catch (OperationCanceledException e) when (attempt.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (attempt.Expired(cancellationToken))
         {
             throw new AttemptTimedOutException(limit, e);
         }

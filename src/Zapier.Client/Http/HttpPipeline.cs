@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Kiota.Http.HttpClientLibrary;
-using Microsoft.Kiota.Http.HttpClientLibrary.Middleware;
 using Zapier.Client.Serialization;
 
 namespace Zapier.Client.Http;
@@ -9,15 +8,12 @@ namespace Zapier.Client.Http;
 /// The client's HTTP pipeline, the same for <c>new ZapierClient(...)</c> and for clients from
 /// <c>AddZapierClient</c> (where <c>IHttpClientFactory</c> owns the handlers' lifetimes). Outermost first:
 /// <list type="number">
-/// <item>resilience (Polly): retries with backoff on the client's clock, then a permit from the request budget for
-/// each attempt (<see cref="Resilience.CallResilience"/>);</item>
+/// <item>resilience (Polly): retries with backoff on the client's clock (<see cref="Resilience.CallResilience"/>);</item>
+/// <item><see cref="BudgetHandler"/>: a permit from the request budget for each attempt, after the server's hold;</item>
 /// <item><see cref="AttemptTimeoutHandler"/>: each attempt's time limit, counted after its budget wait;</item>
 /// <item><see cref="ServerHintsHandler"/>: Retry-After and X-RateLimit-* hold every request of the client;</item>
 /// <item><see cref="ResponseCaptureHandler"/>: size cap, content-type guard, quotes of non-JSON error bodies;</item>
-/// <item>Kiota's default handlers without its retry handler (which would retry POSTs and end in an
-/// AggregateException): URI replacement, redirect (followed only for same-origin GETs, as
-/// <see cref="RedirectGuardHandler"/> just inside it decides), parameter-name decoding, user agent, header and body
-/// inspection;</item>
+/// <item><see cref="RedirectHandler"/>: follows same-origin GET redirects, refuses every other;</item>
 /// <item>the transport: <see cref="SocketsHttpHandler"/> without automatic redirects, or the caller's handler.</item>
 /// </list>
 /// </summary>
@@ -27,23 +23,28 @@ internal static class HttpPipeline
     public static IEnumerable<DelegatingHandler> Handlers(ZapierClientCore core)
     {
         yield return new ResilienceHandler(core.Resilience.For);
+        yield return new BudgetHandler(core.Scheduler, core.Budget);
         yield return new AttemptTimeoutHandler(core.Time, core.Options.Retry);
         yield return new ServerHintsHandler(core.Scheduler, core.Log);
         yield return new ResponseCaptureHandler(core.Options.MaxResponseBytes);
-        foreach (var handler in KiotaClientFactory.CreateDefaultHandlers())
-        {
-            if (handler is RetryHandler)
-            {
-                continue;
-            }
+        yield return new RedirectHandler(core.BaseUrl);
 
-            yield return handler;
-            if (handler is RedirectHandler)
-            {
-                yield return new RedirectGuardHandler(core.BaseUrl); // sees each redirect before Kiota may follow it
-            }
-        }
+        // None of Kiota's default handlers: its retry handler would retry POSTs and end in an AggregateException, its
+        // redirect handler follows any origin; URI replacement and parameter-name decoding have nothing to do for this
+        // schema (a test checks), the user agent is set on the client, and response headers for Kiota's
+        // HeadersInspectionHandlerOption are copied by ServerHintsHandler.
     }
+
+    /// <summary>The User-Agent the client sends: its own name and version, then Kiota's.</summary>
+    public static void Identify(HttpClient client)
+    {
+        // Kept as raw text: a parsed value would be formatted again for every request.
+        client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", $"Zapier.Client/{ZapierDiagnostics.Version} kiota-dotnet/{KiotaVersion}");
+        client.Timeout = Timeout.InfiniteTimeSpan; // the call's deadline and each attempt's limit run on the client's clock
+    }
+
+    private static readonly string KiotaVersion =
+        typeof(KiotaClientFactory).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "2";
 
     /// <summary>The transport the client uses when none is given: pooled connections that are renewed, no auto-redirect.</summary>
     public static HttpMessageHandler DefaultTransport() => new SocketsHttpHandler
@@ -63,8 +64,9 @@ internal static class HttpPipeline
             next = handler;
         }
 
-        // The call's deadline and each attempt's limit run on the client's clock; HttpClient's own timer must not fire first.
-        return new HttpClient(disposeTransport ? next : new KeepInner(next), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        var client = new HttpClient(disposeTransport ? next : new KeepInner(next), disposeHandler: true);
+        Identify(client);
+        return client;
     }
 
     /// <summary>Leaves the chain below it, and so the caller's transport, undisposed (the pipeline's handlers hold nothing).</summary>

@@ -1,11 +1,38 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Text;
+using Microsoft.Kiota.Abstractions;
 
 namespace Zapier.Client.Http;
 
 /// <summary>Looks up the schema operation a Kiota request belongs to (the table itself is written by the build).</summary>
 internal static partial class OperationCatalog
 {
+
+    // Generated request builders pass the same template strings on every call: look each up once.
+    private static readonly ConcurrentDictionary<(Method Method, string Template), OperationEntry?> Known = new();
+
+    /// <summary>The operation of a Kiota request (remembered per method and URL template).</summary>
+    public static OperationEntry? Find(RequestInformation request)
+    {
+        var key = (request.HttpMethod, request.UrlTemplate ?? string.Empty);
+        return Known.TryGetValue(key, out var entry) ? entry : Known.GetOrAdd(key, static k => Find(MethodName(k.Method), k.Template));
+    }
+
+    /// <summary>The method's name without allocating (Enum.ToString would, on every call).</summary>
+    public static string MethodName(Method method) => method switch
+    {
+        Method.GET => "GET",
+        Method.POST => "POST",
+        Method.PUT => "PUT",
+        Method.PATCH => "PATCH",
+        Method.DELETE => "DELETE",
+        Method.HEAD => "HEAD",
+        Method.OPTIONS => "OPTIONS",
+        Method.TRACE => "TRACE",
+        Method.CONNECT => "CONNECT",
+        _ => method.ToString(),
+    };
 
     /// <summary>Finds the operation for a method and a Kiota URL template such as <c>{+baseurl}/v2/apps{?limit*}</c>.</summary>
     public static OperationEntry? Find(string method, string urlTemplate)

@@ -1,3 +1,4 @@
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 using Zapier.Client.Budget;
 using Zapier.Client.Resilience;
 using Zapier.Client.Telemetry;
@@ -6,10 +7,13 @@ namespace Zapier.Client.Http;
 
 /// <summary>
 /// Applies what each response says about the next request to the whole client (Retry-After, exhausted
-/// X-RateLimit-*: no request of the client goes before then) and records the attempt in the call's context.
+/// X-RateLimit-*: no request of the client goes before then) and records the response: in the call's context, and in
+/// Kiota's <see cref="HeadersInspectionHandlerOption"/> when the caller asked for the response headers.
 /// </summary>
 internal sealed class ServerHintsHandler(RequestScheduler scheduler, ZapierLog log) : DelegatingHandler
 {
+    private static readonly HttpRequestOptionsKey<Microsoft.Kiota.Abstractions.IRequestOption> Inspection = new(typeof(HeadersInspectionHandlerOption).FullName!);
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var call = ZapierCallContext.Of(request);
@@ -23,6 +27,19 @@ internal sealed class ServerHintsHandler(RequestScheduler scheduler, ZapierLog l
         {
             call.Status = (int)response.StatusCode;
             call.Response = response;
+        }
+
+        if (request.Options.TryGetValue(Inspection, out var option) && option is HeadersInspectionHandlerOption { InspectResponseHeaders: true } inspect)
+        {
+            foreach (var (name, values) in response.Headers)
+            {
+                inspect.ResponseHeaders[name] = [.. values];
+            }
+
+            foreach (var (name, values) in response.Content.Headers)
+            {
+                inspect.ResponseHeaders[name] = [.. values];
+            }
         }
 
         if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)

@@ -1,7 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions.Store;
-using Polly.RateLimiting;
 using Zapier.Client.Errors;
 using Zapier.Client.Generated.Models;
 using Zapier.Client.Resilience;
@@ -30,37 +30,96 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
 
     public void EnableBackingStore(IBackingStoreFactory backingStoreFactory) => inner.EnableBackingStore(backingStoreFactory);
 
-    public Task<ModelType?> SendAsync<ModelType>(
+    public async Task<ModelType?> SendAsync<ModelType>(
         RequestInformation requestInfo, ParsableFactory<ModelType> factory,
         Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null, CancellationToken cancellationToken = default)
-        where ModelType : IParsable =>
-        Translate(requestInfo, async ct => await RefuseErrorDocumentAsync(
-            await inner.SendAsync(requestInfo, factory, WithFallback(errorMapping), ct).ConfigureAwait(false)).ConfigureAwait(false), cancellationToken);
-
-    public Task<IEnumerable<ModelType>?> SendCollectionAsync<ModelType>(
-        RequestInformation requestInfo, ParsableFactory<ModelType> factory,
-        Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null, CancellationToken cancellationToken = default)
-        where ModelType : IParsable =>
-        Translate(requestInfo, ct => inner.SendCollectionAsync(requestInfo, factory, WithFallback(errorMapping), ct), cancellationToken);
-
-    public Task<ModelType?> SendPrimitiveAsync<ModelType>(
-        RequestInformation requestInfo, Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null,
-        CancellationToken cancellationToken = default) =>
-        Translate(requestInfo, ct => inner.SendPrimitiveAsync<ModelType>(requestInfo, WithFallback(errorMapping), ct), cancellationToken);
-
-    public Task<IEnumerable<ModelType>?> SendPrimitiveCollectionAsync<ModelType>(
-        RequestInformation requestInfo, Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null,
-        CancellationToken cancellationToken = default) =>
-        Translate(requestInfo, ct => inner.SendPrimitiveCollectionAsync<ModelType>(requestInfo, WithFallback(errorMapping), ct), cancellationToken);
-
-    public Task SendNoContentAsync(
-        RequestInformation requestInfo, Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null,
-        CancellationToken cancellationToken = default) =>
-        Translate(requestInfo, async ct =>
+        where ModelType : IParsable
+    {
+        using var scope = Begin(requestInfo, cancellationToken);
+        try
         {
-            await inner.SendNoContentAsync(requestInfo, WithFallback(errorMapping), ct).ConfigureAwait(false);
-            return true;
-        }, cancellationToken);
+            var model = await inner.SendAsync(requestInfo, factory, WithFallback(errorMapping), scope.Token).ConfigureAwait(false);
+            if (CarriesErrorDocument(model, out var errors))
+            {
+                await RefuseErrorDocumentAsync(errors).ConfigureAwait(false);
+            }
+
+            scope.Succeeded();
+            return model;
+        }
+        catch (Exception e)
+        {
+            throw scope.Failed(e);
+        }
+    }
+
+    public async Task<IEnumerable<ModelType>?> SendCollectionAsync<ModelType>(
+        RequestInformation requestInfo, ParsableFactory<ModelType> factory,
+        Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null, CancellationToken cancellationToken = default)
+        where ModelType : IParsable
+    {
+        using var scope = Begin(requestInfo, cancellationToken);
+        try
+        {
+            var models = await inner.SendCollectionAsync(requestInfo, factory, WithFallback(errorMapping), scope.Token).ConfigureAwait(false);
+            scope.Succeeded();
+            return models;
+        }
+        catch (Exception e)
+        {
+            throw scope.Failed(e);
+        }
+    }
+
+    public async Task<ModelType?> SendPrimitiveAsync<ModelType>(
+        RequestInformation requestInfo, Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null,
+        CancellationToken cancellationToken = default)
+    {
+        using var scope = Begin(requestInfo, cancellationToken);
+        try
+        {
+            var value = await inner.SendPrimitiveAsync<ModelType>(requestInfo, WithFallback(errorMapping), scope.Token).ConfigureAwait(false);
+            scope.Succeeded();
+            return value;
+        }
+        catch (Exception e)
+        {
+            throw scope.Failed(e);
+        }
+    }
+
+    public async Task<IEnumerable<ModelType>?> SendPrimitiveCollectionAsync<ModelType>(
+        RequestInformation requestInfo, Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null,
+        CancellationToken cancellationToken = default)
+    {
+        using var scope = Begin(requestInfo, cancellationToken);
+        try
+        {
+            var values = await inner.SendPrimitiveCollectionAsync<ModelType>(requestInfo, WithFallback(errorMapping), scope.Token).ConfigureAwait(false);
+            scope.Succeeded();
+            return values;
+        }
+        catch (Exception e)
+        {
+            throw scope.Failed(e);
+        }
+    }
+
+    public async Task SendNoContentAsync(
+        RequestInformation requestInfo, Dictionary<string, ParsableFactory<IParsable>>? errorMapping = null,
+        CancellationToken cancellationToken = default)
+    {
+        using var scope = Begin(requestInfo, cancellationToken);
+        try
+        {
+            await inner.SendNoContentAsync(requestInfo, WithFallback(errorMapping), scope.Token).ConfigureAwait(false);
+            scope.Succeeded();
+        }
+        catch (Exception e)
+        {
+            throw scope.Failed(e);
+        }
+    }
 
     public Task<T?> ConvertToNativeRequestAsync<T>(RequestInformation requestInfo, CancellationToken cancellationToken = default) =>
         inner.ConvertToNativeRequestAsync<T>(requestInfo, cancellationToken);
@@ -69,18 +128,19 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
     /// A success status whose body is Zapier's error document (top-level errors[] where the model expects none) is not
     /// a success: without this the caller would get a model with every field missing.
     /// </summary>
-    private static async Task<T> RefuseErrorDocumentAsync<T>(T model)
+    private static bool CarriesErrorDocument<T>(T model, out object? errors)
     {
-        if (model is IAdditionalDataHolder holder && holder.AdditionalData.TryGetValue("errors", out var errors)
-            && model is IParsable parsable && !parsable.GetFieldDeserializers().ContainsKey("errors"))
-        {
-            var text = errors is UntypedNode node ? await KiotaJsonSerializer.SerializeAsStringAsync(node).ConfigureAwait(false) : errors?.ToString();
-            throw new ZapierProtocolException(
-                "The response has a success status but carries an error document instead of the expected data.",
-                Serialization.ZapierParseNodeFactory.Snippet(text ?? string.Empty));
-        }
+        errors = null;
+        return model is IAdditionalDataHolder holder && holder.AdditionalData.TryGetValue("errors", out errors)
+            && model is IParsable parsable && !parsable.GetFieldDeserializers().ContainsKey("errors");
+    }
 
-        return model;
+    private static async Task RefuseErrorDocumentAsync(object? errors)
+    {
+        var text = errors is UntypedNode node ? await KiotaJsonSerializer.SerializeAsStringAsync(node).ConfigureAwait(false) : errors?.ToString();
+        throw new ZapierProtocolException(
+            "The response has a success status but carries an error document instead of the expected data.",
+            Serialization.ZapierParseNodeFactory.Snippet(text ?? string.Empty));
     }
 
     /// <summary>
@@ -121,17 +181,27 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
     /// </summary>
     private static Dictionary<string, ParsableFactory<IParsable>> WithFallback(Dictionary<string, ParsableFactory<IParsable>>? mapping)
     {
-        var result = mapping is null ? new Dictionary<string, ParsableFactory<IParsable>>(StringComparer.OrdinalIgnoreCase)
-            : new Dictionary<string, ParsableFactory<IParsable>>(mapping, StringComparer.OrdinalIgnoreCase);
-        result.TryAdd("4XX", ErrorResponse.CreateFromDiscriminatorValue);
-        result.TryAdd("5XX", ErrorResponse.CreateFromDiscriminatorValue);
-        return result;
+        if (mapping is null)
+        {
+            return Fallback;
+        }
+
+        // The generated builders make a new mapping for every call: completing it in place costs nothing.
+        mapping.TryAdd("4XX", ErrorResponse.CreateFromDiscriminatorValue);
+        mapping.TryAdd("5XX", ErrorResponse.CreateFromDiscriminatorValue);
+        return mapping;
     }
 
-    private async Task<T> Translate<T>(RequestInformation request, Func<CancellationToken, Task<T>> send, CancellationToken cancellationToken)
+    private static readonly Dictionary<string, ParsableFactory<IParsable>> Fallback = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["4XX"] = ErrorResponse.CreateFromDiscriminatorValue,
+        ["5XX"] = ErrorResponse.CreateFromDiscriminatorValue,
+    };
+
+    /// <summary>Everything one API call needs around the send: its context, deadline, span and duration.</summary>
+    private CallScope Begin(RequestInformation request, CancellationToken cancellationToken)
     {
         ValidatePathParameters(request);
-        var method = request.HttpMethod.ToString();
         var call = request.GetRequestOption<ZapierCallContext>();
         if (call is null)
         {
@@ -139,55 +209,74 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
             request.AddRequestOptions([call]);
         }
 
-        call.Operation ??= OperationCatalog.Find(method, request.UrlTemplate ?? string.Empty);
+        call.Operation ??= OperationCatalog.Find(request);
         call.Retry ??= request.GetRequestOption<ZapierRetryOptions>() ?? Core.Options.Retry;
+        return new CallScope(this, request, call, cancellationToken);
+    }
 
-        var started = Core.Time.GetTimestamp();
-        var activity = ZapierTelemetry.StartCall(method, call.Operation, Core.BaseUrl);
-        var limit = Core.Options.RequestTimeout;
-        using var deadline = limit == Timeout.InfiniteTimeSpan ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var timer = deadline is null || Core.Time == TimeProvider.System ? null
-            : Core.Time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), deadline, limit, Timeout.InfiniteTimeSpan);
-        if (deadline is not null && timer is null)
+    /// <summary>One API call in flight: ended with <see cref="Succeeded"/> or <see cref="Failed"/>, then disposed.</summary>
+    private sealed class CallScope : IDisposable
+    {
+        private readonly ZapierRequestAdapter _adapter;
+        private readonly RequestInformation _request;
+        private readonly ZapierCallContext _call;
+        private readonly CancellationToken _outer;
+        private readonly TimeLimit _deadline;
+        private readonly long _started;
+        private readonly Activity? _activity;
+
+        public CallScope(ZapierRequestAdapter adapter, RequestInformation request, ZapierCallContext call, CancellationToken outer)
         {
-            deadline.CancelAfter(limit);
+            _adapter = adapter;
+            _request = request;
+            _call = call;
+            _outer = outer;
+            var core = adapter.Core;
+            _started = core.Time.GetTimestamp();
+            _activity = ZapierTelemetry.StartCall(OperationCatalog.MethodName(request.HttpMethod), call.Operation, core.BaseUrl);
+            _deadline = TimeLimit.Start(core.Time, core.Options.RequestTimeout, outer);
         }
 
-        try
+        /// <summary>The token the call is sent with: the caller's, limited by the call's deadline.</summary>
+        public CancellationToken Token => _deadline.Token(_outer);
+
+        public void Succeeded() =>
+            ZapierTelemetry.EndCall(_activity, OperationCatalog.MethodName(_request.HttpMethod), _call.Operation, _call, _adapter.Core.Time.GetElapsedTime(_started), errorType: null);
+
+        /// <summary>Records the failure and returns what the caller gets: a family member, or the exception itself.</summary>
+        public Exception Failed(Exception e)
         {
-            var result = await send(deadline?.Token ?? cancellationToken).ConfigureAwait(false);
-            ZapierTelemetry.EndCall(activity, method, call.Operation, call, Core.Time.GetElapsedTime(started), errorType: null);
-            return result;
-        }
-        catch (Exception e)
-        {
+            var core = _adapter.Core;
+            var method = OperationCatalog.MethodName(_request.HttpMethod);
             var error = e switch
             {
-                OperationCanceledException when deadline is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested =>
-                    new ZapierTimeoutException(method, ZapierApiException.PathOf(request), perAttempt: false, limit, e),
+                OperationCanceledException when _deadline.Expired(_outer) =>
+                    new ZapierTimeoutException(method, ZapierApiException.PathOf(_request), perAttempt: false, core.Options.RequestTimeout, e),
                 OperationCanceledException => e,
-                _ => Describe(e, request, call),
+                _ => _adapter.Describe(e, _request, _call),
             };
             var errorType = error is ZapierApiException api ? api.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : error.GetType().FullName!;
-            ZapierTelemetry.EndCall(activity, method, call.Operation, call, Core.Time.GetElapsedTime(started), errorType);
+            ZapierTelemetry.EndCall(_activity, method, _call.Operation, _call, core.Time.GetElapsedTime(_started), errorType);
             if (error is ZapierException)
             {
-                Core.Log.CallFailed(method, ZapierApiException.PathOf(request), call.Attempts, errorType);
+                core.Log.CallFailed(method, ZapierApiException.PathOf(_request), _call.Attempts, errorType);
             }
 
             if (ReferenceEquals(error, e))
             {
-                throw;
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e).Throw(); // keeps the original stack trace
             }
 
-            throw error;
+            return error;
         }
+
+        public void Dispose() => _deadline.Dispose();
     }
 
     /// <summary>The family member for a failure (or the exception itself when it is one already or not the client's business).</summary>
     private Exception Describe(Exception e, RequestInformation request, ZapierCallContext call)
     {
-        var method = request.HttpMethod.ToString();
+        var method = OperationCatalog.MethodName(request.HttpMethod);
         var path = ZapierApiException.PathOf(request);
         var now = Core.Time.GetUtcNow();
         return e switch
@@ -204,10 +293,8 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
                 request, now, p.BodySnippet ?? call.BodyStart),
             ZapierException z => z,
             AttemptTimedOutException t => new ZapierTimeoutException(method, path, perAttempt: true, t.Limit, t),
-            RateLimiterRejectedException r => new ZapierBudgetException(method, path, r.RetryAfter, r),
+            BudgetRefusedException r => new ZapierBudgetException(method, path, r.RetryAfter, r),
             HttpRequestException or IOException => new ZapierNetworkException(method, path, e),
-            InvalidOperationException when e.Message.Contains("redirect", StringComparison.OrdinalIgnoreCase) =>
-                new ZapierProtocolException($"{method} {path} was redirected too many times ({e.Message}).", inner: e),
             _ => e,
         };
     }

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
-using Polly.RateLimiting;
 using Polly.Retry;
 using Zapier.Client.Budget;
 using Zapier.Client.Http;
@@ -11,18 +9,15 @@ using Zapier.Client.Telemetry;
 namespace Zapier.Client.Resilience;
 
 /// <summary>
-/// The client's Polly pipelines, one per distinct <see cref="ZapierRetryOptions"/> (the client's, and each override a
-/// request brings): retry, then the request budget for every attempt. Polly sleeps its backoff on the client's
-/// scheduler clock (<see cref="SchedulerTimeProvider"/>); <see cref="OutcomeClassifier"/> decides what is retried and
+/// The client's Polly retry pipelines, one per distinct <see cref="ZapierRetryOptions"/> (the client's, and each
+/// override a request brings). Polly sleeps its backoff on the client's scheduler clock
+/// (<see cref="SchedulerTimeProvider"/>); <see cref="OutcomeClassifier"/> decides what is retried and
 /// <see cref="Backoff"/> how long to wait, with the server's hints as floors.
 /// </summary>
-internal sealed class CallResilience(
-    ZapierRetryOptions defaults, RequestScheduler scheduler, RateLimiter budget, ZapierLog log)
+internal sealed class CallResilience(ZapierRetryOptions defaults, RequestScheduler scheduler, ZapierLog log)
 {
-    private static readonly RateLimitLease Taken = new TakenLease();
     private readonly ConcurrentDictionary<ZapierRetryOptions, ResiliencePipeline<HttpResponseMessage>> _pipelines = new();
     private readonly SchedulerTimeProvider _clock = new(scheduler);
-    private readonly BudgetGate _gate = new(scheduler, budget);
 
     /// <summary>The pipeline for a request: its own retry settings, or the client's.</summary>
     public ResiliencePipeline<HttpResponseMessage> For(HttpRequestMessage request)
@@ -57,7 +52,6 @@ internal sealed class CallResilience(
             });
         }
 
-        builder.AddRateLimiter(new RateLimiterStrategyOptions { RateLimiter = AcquireAsync });
         return builder.Build();
     }
 
@@ -76,42 +70,7 @@ internal sealed class CallResilience(
     private static DateTimeOffset? NotBefore(Outcome<HttpResponseMessage> outcome, DateTimeOffset now) => outcome switch
     {
         { Result: { } response } => ServerHints.NotBefore(response, now),
-        { Exception: RateLimiterRejectedException { RetryAfter: { } after } } => now + after,
+        { Exception: BudgetRefusedException { RetryAfter: { } after } } => now + after,
         _ => null,
     };
-
-    /// <summary>Each attempt waits for the server's hold, then takes a permit from the budget (unless the caller did).</summary>
-    private async ValueTask<RateLimitLease> AcquireAsync(RateLimiterArguments args)
-    {
-        var call = ZapierCallContext.Of(args.Context.GetRequestMessage());
-        if (call is { BudgetPermitTaken: true })
-        {
-            call.BudgetPermitTaken = false; // good for the first attempt only
-            return Taken;
-        }
-
-        var started = scheduler.Time.GetTimestamp();
-        var lease = (await _gate.AcquireAsync(giveUpAt: null, args.Context.CancellationToken).ConfigureAwait(false))!;
-        var waited = scheduler.Time.GetElapsedTime(started);
-        if (call is not null)
-        {
-            call.BudgetWait += waited;
-        }
-
-        ZapierTelemetry.BudgetWaited(waited, call?.Operation);
-        return lease;
-    }
-
-    private sealed class TakenLease : RateLimitLease
-    {
-        public override bool IsAcquired => true;
-
-        public override IEnumerable<string> MetadataNames => [];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = null;
-            return false;
-        }
-    }
 }

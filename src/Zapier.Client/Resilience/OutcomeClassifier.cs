@@ -1,6 +1,4 @@
 using System.Net.Sockets;
-using System.Threading.RateLimiting;
-using Polly.RateLimiting;
 using Zapier.Client.Errors;
 
 namespace Zapier.Client.Resilience;
@@ -40,7 +38,7 @@ internal static class OutcomeClassifier
     {
         ZapierApiException api => Classify(api.StatusCode),
         ZapierNetworkException or ZapierTimeoutException => OutcomeKind.Transient,
-        AttemptTimedOutException or HttpRequestException or IOException or RateLimiterRejectedException => OutcomeKind.Transient,
+        AttemptTimedOutException or HttpRequestException or IOException or BudgetRefusedException => OutcomeKind.Transient,
         _ => OutcomeKind.Final,
     };
 
@@ -66,7 +64,7 @@ internal static class OutcomeClassifier
     /// <summary>Nothing reached the server: connection refused, the name did not resolve, or the budget refused it.</summary>
     private static bool NotSent(Exception exception) => exception switch
     {
-        RateLimiterRejectedException => true,
+        BudgetRefusedException => true,
         HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => true,
         HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError, InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } } => true,
         _ => false,
@@ -78,4 +76,11 @@ internal sealed class AttemptTimedOutException(TimeSpan limit, Exception? inner)
     : TimeoutException($"The attempt timed out after {limit.TotalSeconds:0.#} s.", inner)
 {
     public TimeSpan Limit { get; } = limit;
+}
+
+/// <summary>The client's request budget (a caller's limiter that does not queue) had no permit: nothing was sent.</summary>
+internal sealed class BudgetRefusedException(TimeSpan? retryAfter)
+    : Exception("The client's request budget had no permit for this request.")
+{
+    public TimeSpan? RetryAfter { get; } = retryAfter;
 }

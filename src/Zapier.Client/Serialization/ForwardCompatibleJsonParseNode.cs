@@ -17,10 +17,13 @@ namespace Zapier.Client.Serialization;
 /// <see cref="PageArrays"/> are read from an array of pages too.
 /// </summary>
 /// <param name="element">The JSON value this node reads.</param>
-/// <param name="quoteBody">Set only on the root node: the start of the body, for the error.</param>
-internal sealed class ForwardCompatibleJsonParseNode(JsonElement element, Func<string?>? quoteBody = null) : IParseNode
+/// <param name="isRoot">True only for the body's root node, whose JSON kind must match what the caller reads.</param>
+internal sealed class ForwardCompatibleJsonParseNode(JsonElement element, bool isRoot = false) : IParseNode
 {
-    private readonly JsonParseNode _kiota = new(element);
+    private JsonParseNode? _kiotaNode;
+
+    /// <summary>Kiota's reader of the same element, made only when a value is read through it.</summary>
+    private JsonParseNode Kiota => _kiotaNode ??= new JsonParseNode(element);
 
     /// <summary>True when this node held a value its typed property could not take (kept raw by the parent).</summary>
     public bool Rejected { get; private set; }
@@ -29,7 +32,7 @@ internal sealed class ForwardCompatibleJsonParseNode(JsonElement element, Func<s
 
     public Action<IParsable>? OnAfterAssignFieldValues { get; set; }
 
-    public string? GetStringValue() => Read(JsonValueKind.String, _kiota.GetStringValue);
+    public string? GetStringValue() => element.ValueKind == JsonValueKind.String ? element.GetString() : Read<string>(JsonValueKind.String, static _ => null);
 
     public bool? GetBoolValue()
     {
@@ -37,31 +40,33 @@ internal sealed class ForwardCompatibleJsonParseNode(JsonElement element, Func<s
         return element.ValueKind is JsonValueKind.True or JsonValueKind.False ? element.GetBoolean() : Reject<bool?>();
     }
 
-    public byte? GetByteValue() => Read(JsonValueKind.Number, _kiota.GetByteValue);
+    public byte? GetByteValue() => Read(JsonValueKind.Number, static k => k.GetByteValue());
 
-    public sbyte? GetSbyteValue() => Read(JsonValueKind.Number, _kiota.GetSbyteValue);
+    public sbyte? GetSbyteValue() => Read(JsonValueKind.Number, static k => k.GetSbyteValue());
 
-    public int? GetIntValue() => Read(JsonValueKind.Number, _kiota.GetIntValue);
+    public int? GetIntValue() =>
+        element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var value) ? value : Read<int?>(JsonValueKind.Number, static _ => null);
 
-    public float? GetFloatValue() => Read(JsonValueKind.Number, _kiota.GetFloatValue);
+    public float? GetFloatValue() => Read(JsonValueKind.Number, static k => k.GetFloatValue());
 
-    public long? GetLongValue() => Read(JsonValueKind.Number, _kiota.GetLongValue);
+    public long? GetLongValue() =>
+        element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var value) ? value : Read<long?>(JsonValueKind.Number, static _ => null);
 
-    public double? GetDoubleValue() => Read(JsonValueKind.Number, _kiota.GetDoubleValue);
+    public double? GetDoubleValue() => Read(JsonValueKind.Number, static k => k.GetDoubleValue());
 
-    public decimal? GetDecimalValue() => Read(JsonValueKind.Number, _kiota.GetDecimalValue);
+    public decimal? GetDecimalValue() => Read(JsonValueKind.Number, static k => k.GetDecimalValue());
 
-    public Guid? GetGuidValue() => Read(JsonValueKind.String, _kiota.GetGuidValue);
+    public Guid? GetGuidValue() => Read(JsonValueKind.String, static k => k.GetGuidValue());
 
-    public DateTimeOffset? GetDateTimeOffsetValue() => Read(JsonValueKind.String, _kiota.GetDateTimeOffsetValue);
+    public DateTimeOffset? GetDateTimeOffsetValue() => Read(JsonValueKind.String, static k => k.GetDateTimeOffsetValue());
 
-    public TimeSpan? GetTimeSpanValue() => Read(JsonValueKind.String, _kiota.GetTimeSpanValue);
+    public TimeSpan? GetTimeSpanValue() => Read(JsonValueKind.String, static k => k.GetTimeSpanValue());
 
-    public Date? GetDateValue() => Read(JsonValueKind.String, _kiota.GetDateValue);
+    public Date? GetDateValue() => Read(JsonValueKind.String, static k => k.GetDateValue());
 
-    public Time? GetTimeValue() => Read(JsonValueKind.String, _kiota.GetTimeValue);
+    public Time? GetTimeValue() => Read(JsonValueKind.String, static k => k.GetTimeValue());
 
-    public byte[]? GetByteArrayValue() => Read(JsonValueKind.String, _kiota.GetByteArrayValue);
+    public byte[]? GetByteArrayValue() => Read(JsonValueKind.String, static k => k.GetByteArrayValue());
 
     public T? GetEnumValue<T>()
         where T : struct, Enum
@@ -72,7 +77,7 @@ internal sealed class ForwardCompatibleJsonParseNode(JsonElement element, Func<s
             return Reject<T?>();
         }
 
-        var value = _kiota.GetEnumValue<T>();
+        var value = Kiota.GetEnumValue<T>();
         if (value is { } parsed && !Enum.IsDefined(parsed))
         {
             value = null; // Kiota parses a numeric string such as "5" into an undefined member
@@ -114,7 +119,7 @@ internal sealed class ForwardCompatibleJsonParseNode(JsonElement element, Func<s
 
         try
         {
-            return _kiota.GetCollectionOfPrimitiveValues<T>().ToList();
+            return Kiota.GetCollectionOfPrimitiveValues<T>().ToList();
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidCastException or NullReferenceException or OverflowException or JsonException)
         {
@@ -139,19 +144,19 @@ internal sealed class ForwardCompatibleJsonParseNode(JsonElement element, Func<s
     {
         if (typeof(T) == typeof(UntypedNode))
         {
-            return _kiota.GetObjectValue(factory);
+            return Kiota.GetObjectValue(factory);
         }
 
-        if (quoteBody is not null && element.ValueKind == JsonValueKind.Array && PageArrays.Types.Contains(typeof(T)))
+        if (isRoot && element.ValueKind == JsonValueKind.Array && PageArrays.Types.Contains(typeof(T)))
         {
             return PageArrays.Flatten(element) is { } page
                 ? Child(page).GetObjectValue(factory)
                 : throw WrongKind($"a JSON object or an array of them ({typeof(T).Name})");
         }
 
-        if (!typeof(IComposedTypeWrapper).IsAssignableFrom(typeof(T)))
+        if (isRoot && element.ValueKind != JsonValueKind.Object && !typeof(IComposedTypeWrapper).IsAssignableFrom(typeof(T)))
         {
-            ExpectAtRoot(element.ValueKind == JsonValueKind.Object, $"a JSON object ({typeof(T).Name})");
+            ExpectAtRoot(matches: false, $"a JSON object ({typeof(T).Name})");
         }
 
         var rejectedBefore = Rejected;
@@ -216,17 +221,17 @@ internal sealed class ForwardCompatibleJsonParseNode(JsonElement element, Func<s
         OnAfterAssignFieldValues = OnAfterAssignFieldValues,
     };
 
-    private T? Read<T>(JsonValueKind expected, Func<T?> read)
+    private T? Read<T>(JsonValueKind expected, Func<JsonParseNode, T?> read)
     {
-        ExpectAtRoot(element.ValueKind == expected, "a JSON " + expected.ToString().ToLowerInvariant());
         if (element.ValueKind != expected)
         {
+            ExpectAtRoot(matches: false, KindOf(expected));
             return Reject<T?>();
         }
 
         try
         {
-            var value = read();
+            var value = read(Kiota);
             return value is null ? Reject<T?>() : value; // e.g. a string that is no GUID or date: Kiota returns null
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException or JsonException)
@@ -241,14 +246,14 @@ internal sealed class ForwardCompatibleJsonParseNode(JsonElement element, Func<s
     /// </summary>
     private void ExpectAtRoot(bool matches, string expected)
     {
-        if (quoteBody is not null && !matches && element.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined))
+        if (isRoot && !matches && element.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined))
         {
             throw WrongKind(expected);
         }
     }
 
     private ZapierProtocolException WrongKind(string expected) =>
-        new($"The response is {KindOf(element.ValueKind)} where {expected} was expected.", quoteBody?.Invoke());
+        new($"The response is {KindOf(element.ValueKind)} where {expected} was expected.", isRoot ? ZapierParseNodeFactory.Snippet(element.GetRawText()) : null);
 
     private static string KindOf(JsonValueKind kind) => kind switch
     {

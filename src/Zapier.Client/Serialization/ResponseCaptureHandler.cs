@@ -37,13 +37,18 @@ internal sealed class ResponseCaptureHandler(long maxResponseBytes) : Delegating
             return response;
         }
 
-        var capped = new CappedContent(response.Content, maxResponseBytes, capture);
         if (contentType is null && response.Content.Headers.ContentLength != 0)
         {
-            capped.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            response.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         }
 
-        response.Content = capped;
+        if (response.IsSuccessStatusCode)
+        {
+            return response; // the parser reads a success body itself, within MaxResponseBytes, and quotes it if it must
+        }
+
+        // An error body is read by Kiota into the error model; keep its start for the exception's BodySnippet.
+        response.Content = new CappedContent(response.Content, maxResponseBytes, capture);
         return response;
     }
 

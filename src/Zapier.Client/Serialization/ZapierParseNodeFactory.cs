@@ -11,7 +11,7 @@ namespace Zapier.Client.Serialization;
 /// forward-compatible reader; anything else, or JSON that does not parse, is a <see cref="ZapierProtocolException"/>
 /// quoting the start of the body, instead of Kiota's InvalidOperationException or a bare JsonException.
 /// </summary>
-internal sealed partial class ZapierParseNodeFactory : IParseNodeFactory
+internal sealed partial class ZapierParseNodeFactory(long maxResponseBytes = 16L * 1024 * 1024) : IParseNodeFactory
 {
     /// <summary>How much of an unreadable body a message quotes.</summary>
     public const int SnippetLength = 512;
@@ -20,8 +20,10 @@ internal sealed partial class ZapierParseNodeFactory : IParseNodeFactory
 
     public static bool IsJson(string? contentType)
     {
-        var mediaType = contentType?.Split(';')[0].Trim();
-        return string.IsNullOrEmpty(mediaType)
+        var mediaType = contentType.AsSpan();
+        var parameters = mediaType.IndexOf(';');
+        mediaType = (parameters >= 0 ? mediaType[..parameters] : mediaType).Trim();
+        return mediaType.IsEmpty
             || mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || mediaType.Equals("text/json", StringComparison.OrdinalIgnoreCase)
             || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
@@ -36,23 +38,65 @@ internal sealed partial class ZapierParseNodeFactory : IParseNodeFactory
                 $"The response has content type '{contentType}', not JSON.", await SnippetAsync(content, cancellationToken).ConfigureAwait(false));
         }
 
+        // The whole body in a pooled buffer, at most MaxResponseBytes: the parser reads it from memory and a body that
+        // does not parse can be quoted from the same bytes.
+        var (buffer, length) = await ReadAllAsync(content, maxResponseBytes, cancellationToken).ConfigureAwait(false);
         try
         {
-            using var document = await JsonDocument.ParseAsync(content, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var root = document.RootElement.Clone();
-            return new ForwardCompatibleJsonParseNode(root, () => (content as CappedStream)?.Prefix ?? Snippet(root.GetRawText()));
+            var body = buffer.AsMemory(0, length);
+            if (body.Span.StartsWith("\uFEFF"u8))
+            {
+                body = body[3..]; // a UTF-8 byte order mark, which the stream parser skips and the memory parser refuses
+            }
+
+            using var document = JsonDocument.Parse(body);
+            return new ForwardCompatibleJsonParseNode(document.RootElement.Clone(), isRoot: true);
         }
         catch (JsonException e)
         {
-            string? snippet = (content as CappedStream)?.Prefix;
-            if (snippet is null && content.CanSeek)
-            {
-                content.Position = 0;
-                snippet = await SnippetAsync(content, cancellationToken).ConfigureAwait(false);
-            }
-
+            var snippet = Snippet(Encoding.UTF8.GetString(buffer, 0, Math.Min(length, SnippetLength * 4)));
             throw new ZapierProtocolException(
                 $"The response is not valid JSON ({e.Message.Split('.')[0]}, line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).", snippet, e);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Reads a body into a rented buffer, failing once it passes <paramref name="limit"/> bytes.</summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadAllAsync(Stream content, long limit, CancellationToken cancellationToken)
+    {
+        var pool = System.Buffers.ArrayPool<byte>.Shared;
+        var buffer = pool.Rent(4096);
+        var length = 0;
+        try
+        {
+            int read;
+            while ((read = await content.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                length += read;
+                if (length > limit)
+                {
+                    throw new ZapierProtocolException(
+                        $"The response body is larger than {limit / (1024 * 1024.0):0.#} MB (ZapierClientOptions.MaxResponseBytes); it was not read further.");
+                }
+
+                if (length == buffer.Length)
+                {
+                    var larger = pool.Rent((int)Math.Min(Math.Max(buffer.Length * 2L, 4096), Math.Min(limit + 1, Array.MaxLength)));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    pool.Return(buffer);
+                    buffer = larger;
+                }
+            }
+
+            return (buffer, length);
+        }
+        catch
+        {
+            pool.Return(buffer);
+            throw;
         }
     }
 

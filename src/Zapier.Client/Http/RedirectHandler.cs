@@ -4,35 +4,46 @@ using Zapier.Client.Errors;
 namespace Zapier.Client.Http;
 
 /// <summary>
-/// Decides which redirects Kiota's <see cref="Microsoft.Kiota.Http.HttpClientLibrary.Middleware.RedirectHandler"/>
-/// (the handler just outside this one) may follow: only a GET's, only to the same origin (scheme, host and port), and
-/// never the answer of <c>GET /v2/authorize</c>, which is meant for a browser. Any other redirect ends the call with a
-/// <see cref="ZapierProtocolException"/> before anything is sent to its target: following it would send a POST's body
-/// again to wherever the Location points, and report a foreign server's answer as Zapier's.
+/// Follows redirects, but only a GET's, only to the same origin (scheme, host and port), at most
+/// <see cref="MaxRedirects"/> in a row, and never the answer of <c>GET /v2/authorize</c>, which is meant for a browser.
+/// Any other redirect ends the call with a <see cref="ZapierProtocolException"/> before anything is sent to its
+/// target: following it would send a POST's body again to wherever the Location points, and report a foreign server's
+/// answer as Zapier's. (It replaces Kiota's redirect handler, which follows any origin and only drops the token.)
 /// </summary>
-internal sealed class RedirectGuardHandler(Uri baseUrl) : DelegatingHandler
+internal sealed class RedirectHandler(Uri baseUrl) : DelegatingHandler
 {
+    /// <summary>Redirects followed for one request before the call fails (Kiota's default, too).</summary>
+    public const int MaxRedirects = 5;
+
     private readonly string _authorizePath = baseUrl.AbsolutePath.TrimEnd('/') + "/v2/authorize";
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (!IsRedirect(response.StatusCode) || request.RequestUri is not { } from)
+        for (var followed = 0; IsRedirect(response.StatusCode) && request.RequestUri is { } from; followed++)
         {
-            return response;
+            var status = (int)response.StatusCode;
+            var location = response.Headers.Location;
+            response.Dispose();
+            if (Refusal(request.Method, from, status, location) is { } refusal)
+            {
+                throw new ZapierProtocolException(refusal);
+            }
+
+            if (followed == MaxRedirects)
+            {
+                throw new ZapierProtocolException(
+                    $"{request.Method} {from.AbsolutePath} was redirected more than {MaxRedirects} times in a row; stopped to avoid a loop.");
+            }
+
+            request.RequestUri = Target(from, location!);
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        var refusal = Refusal(request.Method, from, (int)response.StatusCode, response.Headers.Location);
-        if (refusal is null)
-        {
-            return response;
-        }
-
-        response.Dispose();
-        throw new ZapierProtocolException(refusal);
+        return response;
     }
 
-    /// <summary>The statuses Kiota's redirect handler follows.</summary>
+    /// <summary>The redirect statuses.</summary>
     private static bool IsRedirect(HttpStatusCode status) => (int)status is 301 or 302 or 303 or 307 or 308;
 
     /// <summary>Why a redirect must not be followed, or null when it may be.</summary>
@@ -67,11 +78,9 @@ internal sealed class RedirectGuardHandler(Uri baseUrl) : DelegatingHandler
             : $"{request} was redirected ({status}) to {shown}; only GET redirects are followed, so the request was not sent again.";
     }
 
-    /// <summary>The URL Kiota's redirect handler will request: a relative Location is appended to the scheme and server.</summary>
+    /// <summary>Where a redirect leads: an absolute Location, or a relative one resolved against the request's URL.</summary>
     private static Uri? Target(Uri from, Uri location) =>
-        location.IsAbsoluteUri ? location
-        : Uri.TryCreate(from.GetComponents(UriComponents.SchemeAndServer | UriComponents.KeepDelimiter, UriFormat.Unescaped) + location,
-            UriKind.Absolute, out var target) ? target : null;
+        location.IsAbsoluteUri ? location : Uri.TryCreate(from, location, out var target) ? target : null;
 
     private static bool SameOrigin(Uri a, Uri b) =>
         string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
