@@ -22,6 +22,12 @@ if (args.Contains("bdn"))
 var modes = args.Length == 0 ? ["polling", "memory"] : args.Where(a => !int.TryParse(a, out _)).ToArray();
 var number = args.Select(a => int.TryParse(a, out var n) ? n : (int?)null).FirstOrDefault(n => n is not null);
 
+if (modes.Contains("cold-quick"))
+{
+    await QuickColdStart.RunAsync(number ?? 10);
+    return;
+}
+
 if (modes.Contains("layers-quick"))
 {
     await LayerAllocations.RunAsync();

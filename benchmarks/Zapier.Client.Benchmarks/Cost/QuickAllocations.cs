@@ -103,3 +103,18 @@ internal static class LayerAllocations
         }
     }
 }
+
+/// <summary>The <c>cold-quick</c> mode: only the cold construction-plus-first-call samples, for work on start-up cost.</summary>
+internal static class QuickColdStart
+{
+    public static async Task RunAsync(int rounds)
+    {
+        using var server = await CostServer.StartAsync().ConfigureAwait(false);
+        var samples = await ColdStart.MeasureAsync(server.BaseUrl, rounds).ConfigureAwait(false);
+        foreach (var (variant, list) in samples)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{variant}: {list.Average(s => s.TotalMs):0.0} ms (construction {list.Average(s => s.ConstructionMs):0.0} ms) over {list.Count}"));
+        }
+    }
+}

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Kiota.Http.HttpClientLibrary;
 using Zapier.Client.Serialization;
 
@@ -8,7 +7,7 @@ namespace Zapier.Client.Http;
 /// The client's HTTP pipeline, the same for <c>new ZapierClient(...)</c> and for clients from
 /// <c>AddZapierClient</c> (where <c>IHttpClientFactory</c> owns the handlers' lifetimes). Outermost first:
 /// <list type="number">
-/// <item>resilience (Polly): retries with backoff on the client's clock (<see cref="Resilience.CallResilience"/>);</item>
+/// <item><see cref="RetryPolicyHandler"/>: Polly retries with backoff on the client's clock (<see cref="Resilience.CallResilience"/>);</item>
 /// <item><see cref="BudgetHandler"/>: a permit from the request budget for each attempt, after the server's hold;</item>
 /// <item><see cref="AttemptTimeoutHandler"/>: each attempt's time limit, counted after its budget wait;</item>
 /// <item><see cref="ServerHintsHandler"/>: Retry-After and X-RateLimit-* hold every request of the client;</item>
@@ -22,7 +21,7 @@ internal static class HttpPipeline
     /// <summary>Fresh handler instances over the core's shared state (the factory builds a chain per handler lifetime).</summary>
     public static IEnumerable<DelegatingHandler> Handlers(ZapierClientCore core)
     {
-        yield return new ResilienceHandler(core.Resilience.For);
+        yield return new RetryPolicyHandler(core.Resilience, core.Options.Retry);
         yield return new BudgetHandler(core.Scheduler, core.Budget);
         yield return new AttemptTimeoutHandler(core.Time, core.Options.Retry);
         yield return new ServerHintsHandler(core.Scheduler, core.Log);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Frozen;
 using System.Text;
 using Microsoft.Kiota.Abstractions;
 
@@ -82,7 +81,9 @@ internal static partial class OperationCatalog
     // A nested class so the index is built after the generated table (static initialisers across partial files have no order).
     private static class Index
     {
-        public static readonly FrozenDictionary<string, OperationEntry> ByShape =
-            All.ToFrozenDictionary(e => e.Method + " " + e.Shape, StringComparer.Ordinal);
+        // A plain dictionary: each key is looked up once per template (see Known), so building a frozen one would
+        // cost the first call more than it ever saves.
+        public static readonly Dictionary<string, OperationEntry> ByShape =
+            All.ToDictionary(e => e.Method + " " + e.Shape, StringComparer.Ordinal);
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Polly.Retry;
 using Zapier.Client.Budget;
@@ -18,6 +17,9 @@ internal sealed class CallResilience(ZapierRetryOptions defaults, RequestSchedul
 {
     private readonly ConcurrentDictionary<ZapierRetryOptions, ResiliencePipeline<HttpResponseMessage>> _pipelines = new();
     private readonly SchedulerTimeProvider _clock = new(scheduler);
+
+    /// <summary>Where <see cref="Http.RetryPolicyHandler"/> puts the request, for the callbacks below.</summary>
+    public static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("Zapier.Request");
 
     /// <summary>The pipeline for a request: its own retry settings, or the client's.</summary>
     public ResiliencePipeline<HttpResponseMessage> For(HttpRequestMessage request)
@@ -40,7 +42,7 @@ internal sealed class CallResilience(ZapierRetryOptions defaults, RequestSchedul
                     backoff.Delay(args.AttemptNumber, _clock.GetUtcNow(), NotBefore(args.Outcome, _clock.GetUtcNow()))),
                 OnRetry = args =>
                 {
-                    var request = args.Context.GetRequestMessage();
+                    var request = Request(args.Context);
                     var call = ZapierCallContext.Of(request);
                     var reason = args.Outcome.Result is { } r ? ((int)r.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)
                         : args.Outcome.Exception?.GetType().Name ?? "unknown";
@@ -58,7 +60,7 @@ internal sealed class CallResilience(ZapierRetryOptions defaults, RequestSchedul
     /// <summary>Retry when the classifier says the outcome may be sent again and the server's wait is acceptable.</summary>
     private bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, ZapierRetryOptions settings)
     {
-        var method = context.GetRequestMessage()?.Method ?? HttpMethod.Get;
+        var method = Request(context)?.Method ?? HttpMethod.Get;
         if (!OutcomeClassifier.MayResend(method, outcome.Result is { } r ? (int)r.StatusCode : null, outcome.Exception))
         {
             return false;
@@ -73,4 +75,7 @@ internal sealed class CallResilience(ZapierRetryOptions defaults, RequestSchedul
         { Exception: BudgetRefusedException { RetryAfter: { } after } } => now + after,
         _ => null,
     };
+
+    private static HttpRequestMessage? Request(ResilienceContext context) =>
+        context.Properties.TryGetValue(RequestKey, out var request) ? request : null;
 }

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Zapier.Client.Generated.Models;
@@ -13,11 +12,11 @@ namespace Zapier.Client.Serialization;
 internal static class PageArrays
 {
     /// <summary>The generated page types that may arrive as an array of pages.</summary>
-    public static readonly FrozenSet<Type> Types = new[]
+    public static readonly HashSet<Type> Types = new[]
     {
         typeof(AppsResponse), typeof(CategoriesResponse), typeof(ZapsResponse), typeof(ActionsResponse), typeof(ChoiceResponse),
         typeof(ExpandedAppsResponse), typeof(WhitelabelAppsResponse), typeof(ZapRunsResponse), typeof(ExpandedZapsResponse),
-    }.ToFrozenSet();
+    }.ToHashSet();
 
     /// <summary>
     /// One page from an array of pages: array members (the items: <c>data</c> or <c>objects</c>) are concatenated in
