@@ -3,8 +3,8 @@ using Microsoft.Kiota.Abstractions;
 namespace Zapier.Client;
 
 /// <summary>
-/// How a request is retried. Safe methods (GET, HEAD, OPTIONS) are retried after 429, 503, 504, a network failure or
-/// an attempt timeout. Other methods (POST, PUT, DELETE) are retried only when the request provably was not processed:
+/// How a request is retried. Safe methods (GET, HEAD, OPTIONS) are retried after 408, 429, 500, 502, 503, 504, a
+/// network failure or an attempt timeout. Other methods (POST, PUT, DELETE) are retried only when the request provably was not processed:
 /// after a 429 or when the connection was refused before anything was sent; never after a 5xx, a reset or a timeout.
 /// Set per client in <see cref="ZapierClientOptions.Retry"/>, or per request by adding an instance to the request's
 /// options: <c>GetAsync(c => c.Options.Add(new ZapierRetryOptions { MaxRetries = 0 }))</c>.

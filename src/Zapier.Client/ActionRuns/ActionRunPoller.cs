@@ -143,9 +143,15 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
             stats.BudgetWait += time.GetElapsedTime(queued);
             if (lease is null)
             {
-                // The last poll happens at the deadline even if the budget or a server hint would push it later.
+                // The last poll happens at the deadline even if the default budget or a server hint would push it
+                // later (one permit overdrawn at most); a limiter of the caller's that refuses is obeyed.
                 final = true;
                 lease = runtime.Budget.AttemptAcquire(1);
+                if (!lease.IsAcquired && runtime.Budget is not SchedulerRateLimiter)
+                {
+                    lease.Dispose();
+                    throw new ActionRunTimeoutException(id, last, polls, time.GetUtcNow() - started, lastError);
+                }
             }
 
             polls++;

@@ -33,21 +33,41 @@ internal sealed class BudgetGate(RequestScheduler scheduler, RateLimiter budget)
             return await budget.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
         }
 
-        var now = scheduler.Time.GetUtcNow();
-        if (now >= deadline)
+        // A poll: keep asking a limiter that refuses (after the time it names, at least a second) until the deadline.
+        while (true)
         {
-            return null;
-        }
+            var now = scheduler.Time.GetUtcNow();
+            if (now >= deadline)
+            {
+                return null;
+            }
 
-        using var limited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var timer = scheduler.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), limited, deadline - now, Timeout.InfiniteTimeSpan);
-        try
-        {
-            return await budget.AcquireAsync(1, limited.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return null;
+            RateLimitLease lease;
+            using (var limited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            using (scheduler.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), limited, deadline - now, Timeout.InfiniteTimeSpan))
+            {
+                try
+                {
+                    lease = await budget.AcquireAsync(1, limited.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return null;
+                }
+            }
+
+            if (lease.IsAcquired)
+            {
+                return lease;
+            }
+
+            var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) && after > MinimumRetry ? after : MinimumRetry;
+            lease.Dispose();
+            var next = scheduler.Time.GetUtcNow() + retryAfter;
+            await scheduler.DelayUntilAsync(next < deadline ? next : deadline, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The least wait before asking a refusing limiter again.</summary>
+    private static readonly TimeSpan MinimumRetry = TimeSpan.FromSeconds(1);
 }

@@ -219,7 +219,22 @@ internal sealed class RequestScheduler : IDisposable
 
         if (cancellationToken.CanBeCanceled)
         {
-            waiter.Registration = cancellationToken.Register(static (state, token) => ((RequestScheduler)((object[])state!)[0]).Cancel((Waiter)((object[])state)[1], token), new object[] { this, waiter });
+            var registration = cancellationToken.Register(static (state, token) => ((RequestScheduler)((object[])state!)[0]).Cancel((Waiter)((object[])state)[1], token), new object[] { this, waiter });
+            bool released;
+            lock (_gate)
+            {
+                // Under the lock: whoever releases the waiter later sees the registration and disposes it.
+                released = waiter.Done;
+                if (!released)
+                {
+                    waiter.Registration = registration;
+                }
+            }
+
+            if (released)
+            {
+                registration.Dispose(); // released before it was registered: nothing else would dispose it
+            }
         }
 
         Pump();

@@ -5,6 +5,9 @@ using Microsoft.Extensions.Options;
 
 namespace Zapier.Client.DependencyInjection;
 
+/// <summary>One <c>AddZapierClient</c> call, kept in the service collection to refuse a second one with the same name.</summary>
+internal sealed record ZapierClientRegistration(string Name);
+
 /// <summary>The names registered with <c>AddZapierClient</c>.</summary>
 internal sealed class ZapierClientRegistrations
 {

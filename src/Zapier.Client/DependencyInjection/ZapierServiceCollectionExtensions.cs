@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using Zapier.Client;
 using Zapier.Client.DependencyInjection;
@@ -34,6 +35,13 @@ public static class ZapierServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(name);
+        if (services.Any(d => d.ServiceType == typeof(ZapierClientRegistration) && Equals(d.ImplementationInstance, new ZapierClientRegistration(name))))
+        {
+            throw new InvalidOperationException(
+                $"A Zapier client named '{name}' is registered already; a second registration would put a second pipeline in front of the first.");
+        }
+
+        services.AddSingleton(new ZapierClientRegistration(name));
 
         var options = services.AddOptions<ZapierClientOptions>(name)
             // Binding writes into nested objects: give this registration its own copies, never the shared defaults.
@@ -62,19 +70,34 @@ public static class ZapierServiceCollectionExtensions
             services.TryAddTransient(sp => sp.GetRequiredService<IZapierClientFactory>().CreateClient(string.Empty));
         }
 
-        var builder = services.AddHttpClient(ZapierClientRegistrations.HttpClientName(name), HttpPipeline.Identify);
+        var httpName = ZapierClientRegistrations.HttpClientName(name);
+        var builder = services.AddHttpClient(httpName, HttpPipeline.Identify);
         builder.ConfigurePrimaryHttpMessageHandler(HttpPipeline.DefaultTransport);
-        builder.ConfigureAdditionalHttpMessageHandlers((handlers, sp) =>
+
+        // After every other configuration (including ConfigureHttpClientDefaults): the pipeline goes outermost, and a
+        // retry layer added to every HttpClient is taken out, since a second retry layer would send a POST again.
+        services.PostConfigure<HttpClientFactoryOptions>(httpName, factory => factory.HttpMessageHandlerBuilderActions.Add(handlers =>
         {
-            var core = sp.GetRequiredService<ZapierClientRegistry>().Core(name);
+            var core = handlers.Services.GetRequiredService<ZapierClientRegistry>().Core(name);
+            foreach (var retry in handlers.AdditionalHandlers.Where(IsRetryLayer).ToList())
+            {
+                handlers.AdditionalHandlers.Remove(retry);
+                core.Log.RetryLayerRemoved(retry.GetType().FullName ?? retry.GetType().Name, name.Length == 0 ? "(unnamed)" : name);
+            }
+
             var index = 0;
             foreach (var handler in HttpPipeline.Handlers(core))
             {
-                handlers.Insert(index++, handler); // outermost, whatever the order of registration
+                handlers.AdditionalHandlers.Insert(index++, handler);
             }
-        });
+        }));
         return builder;
     }
+
+    /// <summary>Handlers that retry by themselves: Microsoft.Extensions.Http.Resilience's and Polly v7's, by type name.</summary>
+    private static bool IsRetryLayer(DelegatingHandler handler) =>
+        handler.GetType().FullName is "Microsoft.Extensions.Http.Resilience.ResilienceHandler" or "Microsoft.Extensions.Http.PolicyHttpMessageHandler"
+        || handler.GetType().Namespace == "Microsoft.Extensions.Http.Resilience";
 
     /// <summary>
     /// Makes <typeparamref name="TProvider"/> (a singleton) supply the access tokens of the Zapier client registered by

@@ -11,7 +11,7 @@ namespace Zapier.Client.Http;
 /// attempt whose sender already holds a permit (an action-run poll) goes straight through. A permit free right now
 /// costs no allocation.
 /// </summary>
-internal sealed class BudgetHandler(RequestScheduler scheduler, RateLimiter budget) : DelegatingHandler
+internal sealed class BudgetHandler(RequestScheduler scheduler, RateLimiter budget, ZapierRetryOptions defaults) : DelegatingHandler
 {
     private readonly BudgetGate _gate = new(scheduler, budget);
 
@@ -24,7 +24,7 @@ internal sealed class BudgetHandler(RequestScheduler scheduler, RateLimiter budg
             return base.SendAsync(request, cancellationToken);
         }
 
-        if (budget is SchedulerRateLimiter && scheduler.TryAcquireSlotNow())
+        if (budget is SchedulerRateLimiter && budget.AttemptAcquire(1).IsAcquired) // the default's granted lease is shared and free
         {
             ZapierTelemetry.BudgetWaited(TimeSpan.Zero, call?.Operation);
             return base.SendAsync(request, cancellationToken);
@@ -35,6 +35,14 @@ internal sealed class BudgetHandler(RequestScheduler scheduler, RateLimiter budg
 
     private async Task<HttpResponseMessage> WaitThenSendAsync(HttpRequestMessage request, ZapierCallContext? call, CancellationToken cancellationToken)
     {
+        // A server hold longer than the call would wait for a retry's hint fails the call now, naming the wait, instead
+        // of timing it out with nothing sent.
+        var limit = (call?.Retry ?? defaults).MaxRetryAfter;
+        if (scheduler.HeldUntil is { } held && held - scheduler.Time.GetUtcNow() is var hold && hold > limit)
+        {
+            throw new BudgetRefusedException(hold, byServer: true);
+        }
+
         var started = scheduler.Time.GetTimestamp();
         using var lease = (await _gate.AcquireAsync(giveUpAt: null, cancellationToken).ConfigureAwait(false))!;
         var waited = scheduler.Time.GetElapsedTime(started);

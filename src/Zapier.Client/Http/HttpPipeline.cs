@@ -22,7 +22,7 @@ internal static class HttpPipeline
     public static IEnumerable<DelegatingHandler> Handlers(ZapierClientCore core)
     {
         yield return new RetryPolicyHandler(core.Resilience, core.Options.Retry);
-        yield return new BudgetHandler(core.Scheduler, core.Budget);
+        yield return new BudgetHandler(core.Scheduler, core.Budget, core.Options.Retry);
         yield return new AttemptTimeoutHandler(core.Time, core.Options.Retry);
         yield return new ServerHintsHandler(core.Scheduler, core.Log);
         yield return new ResponseCaptureHandler(core.Options.MaxResponseBytes);
@@ -48,7 +48,7 @@ internal static class HttpPipeline
     /// <summary>The transport the client uses when none is given: pooled connections that are renewed, no auto-redirect.</summary>
     public static HttpMessageHandler DefaultTransport() => new SocketsHttpHandler
     {
-        AllowAutoRedirect = false, // redirects are the pipeline's decision (RedirectGuardHandler)
+        AllowAutoRedirect = false, // redirects are the pipeline's decision (RedirectHandler)
         AutomaticDecompression = System.Net.DecompressionMethods.All,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5), // a long-lived client still sees DNS changes
     };

@@ -60,7 +60,8 @@ internal sealed class RedirectHandler(Uri baseUrl) : DelegatingHandler
             return $"{request} answered {status} with a Location that is not a usable URL.";
         }
 
-        var shown = target.GetLeftPart(UriPartial.Path); // never the query, which may carry a signature or a client id
+        // Never the query (a signature, a client id) nor user:password in the authority.
+        var shown = target.GetComponents(UriComponents.Scheme | UriComponents.Host | UriComponents.Port | UriComponents.Path, UriFormat.UriEscaped);
         if (string.Equals(from.AbsolutePath.TrimEnd('/'), _authorizePath, StringComparison.Ordinal))
         {
             return $"{request} answered {status} to {shown}: a redirect into Zapier's sign-in pages, meant for a browser, which the client " +

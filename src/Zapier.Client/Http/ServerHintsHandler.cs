@@ -20,6 +20,10 @@ internal sealed class ServerHintsHandler(RequestScheduler scheduler, ZapierLog l
         if (call is not null)
         {
             call.Attempts++;
+            call.Status = null; // what an earlier attempt saw must not describe this one
+            call.Response = null;
+            call.Snippet = null;
+            call.Body = null;
         }
 
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);

@@ -61,7 +61,9 @@ internal readonly struct TimeLimit : IDisposable
 
         _link.Dispose(); // first: the caller's token must not cancel whoever gets this source next
         _timer?.Dispose();
-        if (Pool.Count < PoolSize && _source.TryReset())
+
+        // Only system-clock sources go back: another clock's timer callback may still be running after Dispose.
+        if (_timer is null && Pool.Count < PoolSize && _source.TryReset())
         {
             Pool.Enqueue(_source);
         }

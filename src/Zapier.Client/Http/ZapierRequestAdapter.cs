@@ -259,7 +259,7 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
             ZapierTelemetry.EndCall(_activity, method, _call.Operation, _call, core.Time.GetElapsedTime(_started), errorType);
             if (error is ZapierException)
             {
-                core.Log.CallFailed(method, ZapierApiException.PathOf(_request), _call.Attempts, errorType);
+                core.Log.CallFailed(method, _call.Operation?.PathTemplate ?? "(a URL outside the schema)", _call.Attempts, errorType);
             }
 
             if (ReferenceEquals(error, e))
@@ -293,7 +293,7 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
                 request, now, p.BodySnippet ?? call.BodyStart),
             ZapierException z => z,
             AttemptTimedOutException t => new ZapierTimeoutException(method, path, perAttempt: true, t.Limit, t),
-            BudgetRefusedException r => new ZapierBudgetException(method, path, r.RetryAfter, r),
+            BudgetRefusedException r => new ZapierBudgetException(method, path, r.RetryAfter, r.ByServer, r),
             HttpRequestException or IOException => new ZapierNetworkException(method, path, e),
             _ => e,
         };

@@ -47,7 +47,7 @@ internal sealed class CallResilience(ZapierRetryOptions defaults, RequestSchedul
                     var reason = args.Outcome.Result is { } r ? ((int)r.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)
                         : args.Outcome.Exception?.GetType().Name ?? "unknown";
                     ZapierTelemetry.Retried(call?.Operation, reason);
-                    log.Retrying(request?.Method.Method ?? "?", call?.Operation?.PathTemplate ?? request?.RequestUri?.AbsolutePath ?? "?",
+                    log.Retrying(request?.Method.Method ?? "?", call?.Operation?.PathTemplate ?? "(a URL outside the schema)",
                         args.RetryDelay, reason, args.AttemptNumber + 1, settings.MaxRetries);
                     return ValueTask.CompletedTask;
                 },

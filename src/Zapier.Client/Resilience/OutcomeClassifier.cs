@@ -78,9 +78,14 @@ internal sealed class AttemptTimedOutException(TimeSpan limit, Exception? inner)
     public TimeSpan Limit { get; } = limit;
 }
 
-/// <summary>The client's request budget (a caller's limiter that does not queue) had no permit: nothing was sent.</summary>
-internal sealed class BudgetRefusedException(TimeSpan? retryAfter)
-    : Exception("The client's request budget had no permit for this request.")
+/// <summary>
+/// Nothing was sent: the client's request budget (a caller's limiter that does not queue) had no permit, or the
+/// server asked the whole client to wait longer than this call may (<see cref="ByServer"/>).
+/// </summary>
+internal sealed class BudgetRefusedException(TimeSpan? retryAfter, bool byServer = false)
+    : Exception(byServer ? "The server asked for no request before a time this call cannot wait for." : "The client's request budget had no permit for this request.")
 {
     public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    public bool ByServer { get; } = byServer;
 }

@@ -44,12 +44,60 @@ internal sealed class ResponseCaptureHandler(long maxResponseBytes) : Delegating
 
         if (response.IsSuccessStatusCode)
         {
-            return response; // the parser reads a success body itself, within MaxResponseBytes, and quotes it if it must
+            // Read the body here, inside the attempt: its time limit and the retry policy cover it (a body cut short is
+            // a network failure of this attempt), and no more than MaxResponseBytes is ever held, whatever the headers
+            // said (chunked, compressed). HttpClient would otherwise buffer it after the pipeline, without a cap.
+            await BufferAsync(response, cancellationToken).ConfigureAwait(false);
+            return response;
         }
 
         // An error body is read by Kiota into the error model; keep its start for the exception's BodySnippet.
         response.Content = new CappedContent(response.Content, maxResponseBytes, capture);
         return response;
+    }
+
+    private async Task BufferAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength is not null)
+        {
+            // Known and within the cap (checked above): HttpClient's own buffer, which it would fill later anyway.
+            await response.Content.LoadIntoBufferAsync(maxResponseBytes, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // Chunked or compressed: count while reading, and stop at the cap with the client's own error.
+        var limit = (int)Math.Min(maxResponseBytes, Array.MaxLength - 1);
+        using var body = new MemoryStream();
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            await using var source = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            int read;
+            while ((read = await source.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (body.Length + read > limit)
+                {
+                    response.Dispose();
+                    throw new ZapierProtocolException(
+                        $"The response body is larger than {maxResponseBytes / (1024 * 1024.0):0.#} MB (ZapierClientOptions.MaxResponseBytes); it was not read further.");
+                }
+
+                body.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        var buffered = new ByteArrayContent(body.GetBuffer(), 0, (int)body.Length);
+        foreach (var (name, values) in response.Content.Headers)
+        {
+            buffered.Headers.TryAddWithoutValidation(name, values);
+        }
+
+        response.Content.Dispose();
+        response.Content = buffered;
     }
 
     private static async Task<string> ReadSnippetAsync(HttpContent content, CancellationToken cancellationToken)

@@ -22,6 +22,10 @@ internal sealed partial class ZapierLog(ILogger logger)
         Message = "{Method} {Path} failed after {Attempts} attempt(s): {ErrorType}")]
     public partial void CallFailed(string method, string path, int attempts, string errorType);
 
+    [LoggerMessage(EventId = 4, EventName = "RetryLayerRemoved", Level = LogLevel.Warning,
+        Message = "A retry handler ({HandlerType}) configured for every HttpClient was left out of the Zapier client {Client}: the client retries by itself, and a second retry layer would send a POST again")]
+    public partial void RetryLayerRemoved(string handlerType, string client);
+
     [LoggerMessage(EventId = 10, EventName = "WaitPoll", Level = LogLevel.Debug,
         Message = "Action run {RunId}: {Status} after {Polls} polls; next poll in {Delay}{Final}")]
     public partial void WaitPoll(string runId, string status, int polls, TimeSpan delay, string final);

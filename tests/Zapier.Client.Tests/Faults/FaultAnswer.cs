@@ -20,6 +20,11 @@ internal sealed record FaultAnswer(int Status, byte[]? Body = null, string? Cont
 
     public static FaultAnswer ConnectionReset => new(0) { Reset = true };
 
+    /// <summary>Announce the whole run in Content-Length, send its first 20 bytes, then close (served by <see cref="RawHttpServer"/>).</summary>
+    public bool CutShort { get; init; }
+
+    public static FaultAnswer BodyCutShort => new(200, Encoding.UTF8.GetBytes(RunJson)) { CutShort = true };
+
     /// <summary>A WireMock transport fault instead of a response.</summary>
     public FaultType? Fault { get; init; }
 

@@ -55,6 +55,8 @@ internal static class FaultCatalog
         new("get-empty-response", FaultCall.GetRun, _ => FaultAnswer.Broken(FaultType.EMPTY_RESPONSE), null, 1, Returns: Assert.Null),
         new("get-malformed-chunk", FaultCall.GetRun, _ => FaultAnswer.Broken(FaultType.MALFORMED_RESPONSE_CHUNK), typeof(ZapierProtocolException), 1),
         new("post-malformed-chunk", FaultCall.CreateRun, _ => FaultAnswer.Broken(FaultType.MALFORMED_RESPONSE_CHUNK), typeof(ZapierProtocolException), 1),
+        new("get-body-cut-short-then-ok", FaultCall.GetRun, i => i == 0 ? FaultAnswer.BodyCutShort : FaultAnswer.Ok(), null, 2, RawServer: true, Returns: TheRun),
+        new("post-body-cut-short", FaultCall.CreateRun, _ => FaultAnswer.BodyCutShort, typeof(ZapierNetworkException), 1, RawServer: true),
         new("post-connection-refused", FaultCall.CreateRun, _ => FaultAnswer.Ok(), typeof(ZapierNetworkException), 0, ClosedPort: true,
             Check: (_, _, run) => Assert.Equal(3, run.Logs.Count(l => l.Contains("Retrying POST", StringComparison.Ordinal)))),
 

@@ -79,7 +79,7 @@ internal sealed class RawHttpServer : IDisposable
             var head = $"HTTP/1.1 {answer.Status} X\r\nContent-Length: {body.Length}\r\nConnection: close\r\n" +
                        (answer.ContentType is null ? string.Empty : $"Content-Type: {answer.ContentType}\r\n") + "\r\n";
             await socket.SendAsync(Encoding.ASCII.GetBytes(head), SocketFlags.None);
-            await socket.SendAsync(body, SocketFlags.None);
+            await socket.SendAsync(answer.CutShort ? body.AsMemory(0, 20) : body, SocketFlags.None);
             socket.Shutdown(SocketShutdown.Both);
         }
     }

@@ -160,6 +160,37 @@ public sealed class DependencyInjectionTests(StubServerFixture stub) : IClassFix
         Assert.All(counter.Authorizations, a => Assert.Equal("Bearer " + TestCredentials.AccessToken, a));
     }
 
+    [Fact]
+    public async Task A_retry_layer_added_to_every_http_client_is_left_out_so_a_create_is_not_sent_again()
+    {
+        RespondAlways(503, """{"errors":[{"status":503,"code":"unavailable","title":"Unavailable"}]}""");
+        var logs = new CapturingLoggerProvider();
+        using var host = StartHost(services =>
+        {
+            services.AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(logs);
+            services.ConfigureHttpClientDefaults(b => b.AddStandardResilienceHandler()); // the Aspire service-defaults pattern
+            services.AddZapierClient(o => { o.BaseUrl = stub.BaseUrl; o.AccessToken = TestCredentials.AccessToken; });
+        });
+        using var client = host.Services.GetRequiredService<ZapierClient>();
+
+        var error = await Assert.ThrowsAsync<ZapierApiException>(() => client.StartActionRunAsync(new Zapier.Client.ActionRuns.ActionRunRequest("core:1")));
+
+        Assert.Equal(503, error.StatusCode);
+        Assert.Single(stub.Server.LogEntries); // the standard handler would have sent it 4 times
+        Assert.Contains(logs.Lines, l => l.Contains("was left out of the Zapier client", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Registering_the_same_name_twice_is_refused()
+    {
+        var services = new ServiceCollection();
+        services.AddZapierClient(o => o.AccessToken = "t");
+
+        var error = Assert.Throws<InvalidOperationException>(() => services.AddZapierClient(o => o.AccessToken = "u"));
+
+        Assert.Contains("registered already", error.Message, StringComparison.Ordinal);
+    }
+
     private static IHost StartHost(Action<IServiceCollection> configure)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

@@ -64,6 +64,46 @@ public sealed class RateLimiterSeamTests(StubServerFixture stub) : IClassFixture
         Assert.Contains("request budget had no permit", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_limiter_that_refuses_holds_back_polls_too_and_the_wait_times_out_without_one()
+    {
+        stub.Server.Reset();
+        stub.Server.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(200)
+            .WithHeader("Content-Type", "application/json").WithBody("""{"data":{"type":"run","id":"run-5"}}"""));
+        stub.Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithStatusCode(200)
+            .WithHeader("Content-Type", "application/json").WithBody("""{"data":{"type":"run","status":"waiting","errors":[]}}"""));
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 7, 1, 0, 0, 0, TimeSpan.Zero));
+        using var limiter = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions { PermitLimit = 1, Window = TimeSpan.FromHours(1), QueueLimit = 0 });
+        using var client = new ZapierClient(new ZapierClientOptions
+        {
+            BaseUrl = stub.BaseUrl, AccessToken = TestCredentials.AccessToken, RateLimiter = limiter, TimeProvider = clock,
+        });
+        var run = await client.StartActionRunAsync(new ActionRunRequest("core:1")); // takes the window's one permit
+
+        var wait = run.WaitForCompletionAsync(ActionRunWaitOptions.Default with { Timeout = TimeSpan.FromSeconds(20) });
+        var error = await Assert.ThrowsAsync<ActionRunTimeoutException>(() => FakeTimeDriver.DriveAsync(clock, client, wait));
+
+        Assert.Equal(0, error.Polls);
+        Assert.Single(stub.Server.LogEntries); // the create; no poll went past the refusing limiter
+    }
+
+    [Fact]
+    public async Task A_server_hold_longer_than_a_call_may_wait_fails_the_next_call_at_once_with_the_wait_named()
+    {
+        stub.Server.Reset();
+        stub.Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "3600")
+            .WithHeader("Content-Type", "application/json").WithBody("""{"errors":[{"status":429,"code":"throttled","title":"Too many"}]}"""));
+        using var client = new ZapierClient(new ZapierClientOptions { BaseUrl = stub.BaseUrl, AccessToken = TestCredentials.AccessToken });
+
+        var first = await Assert.ThrowsAsync<ZapierApiException>(() => client.V2.ActionRuns["a"].GetAsync());
+        var second = await Assert.ThrowsAsync<ZapierBudgetException>(() => client.V2.ActionRuns["b"].GetAsync());
+
+        Assert.Equal(TimeSpan.FromHours(1), first.RetryAfter);
+        Assert.InRange(second.RetryAfter!.Value, TimeSpan.FromMinutes(59), TimeSpan.FromHours(1));
+        Assert.Contains("Zapier asked this client to send nothing more for now", second.Message, StringComparison.Ordinal);
+        Assert.Single(stub.Server.LogEntries);
+    }
+
     private static WireMock.ResponseMessage Json(string body) => new()
     {
         StatusCode = 200,

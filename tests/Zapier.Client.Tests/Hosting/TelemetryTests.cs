@@ -81,6 +81,21 @@ public sealed class TelemetryTests : IDisposable
     }
 
     [Fact]
+    public async Task An_id_in_the_path_of_a_failed_call_reaches_no_span_metric_or_log()
+    {
+        _stub.Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithStatusCode(404)
+            .WithHeader("Content-Type", "application/json").WithBody("""{"errors":[{"status":404,"code":"not_found","title":"Not found"}]}"""));
+        using var client = Client();
+
+        var error = await Assert.ThrowsAsync<Errors.ZapierApiException>(() => client.V2.ActionRuns["customer-" + Secret].GetAsync());
+
+        Assert.Equal(404, error.StatusCode);
+        Assert.Contains(_logs.Lines, l => l.Contains("GET /v2/action-runs/{id} failed", StringComparison.Ordinal));
+        Assert.DoesNotContain(TestCredentials.AccessToken, error.ToString(), StringComparison.Ordinal);
+        AssertNoSecrets();
+    }
+
+    [Fact]
     public async Task A_wait_is_one_span_over_its_polls_with_outcome_status_and_poll_count()
     {
         var polls = 0;
