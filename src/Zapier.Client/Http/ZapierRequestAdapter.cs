@@ -224,6 +224,7 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
         private readonly TimeLimit _deadline;
         private readonly long _started;
         private readonly Activity? _activity;
+        private readonly ZapierResponseInfo? _info;
 
         public CallScope(ZapierRequestAdapter adapter, RequestInformation request, ZapierCallContext call, CancellationToken outer)
         {
@@ -235,18 +236,23 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
             _started = core.Time.GetTimestamp();
             _activity = ZapierTelemetry.StartCall(OperationCatalog.MethodName(request.HttpMethod), call.Operation, core.BaseUrl);
             _deadline = TimeLimit.Start(core.Time, core.Options.RequestTimeout, outer);
+            _info = request.GetRequestOption<ZapierResponseInfo>(); // only callers who asked pay for the copy
         }
 
         /// <summary>The token the call is sent with: the caller's, limited by the call's deadline.</summary>
         public CancellationToken Token => _deadline.Token(_outer);
 
-        public void Succeeded() =>
+        public void Succeeded()
+        {
+            _info?.Fill(_call, _adapter.Core.Time.GetUtcNow());
             ZapierTelemetry.EndCall(_activity, OperationCatalog.MethodName(_request.HttpMethod), _call.Operation, _call, _adapter.Core.Time.GetElapsedTime(_started), errorType: null);
+        }
 
         /// <summary>Records the failure and returns what the caller gets: a family member, or the exception itself.</summary>
         public Exception Failed(Exception e)
         {
             var core = _adapter.Core;
+            _info?.Fill(_call, core.Time.GetUtcNow());
             var method = OperationCatalog.MethodName(_request.HttpMethod);
             var error = e switch
             {
