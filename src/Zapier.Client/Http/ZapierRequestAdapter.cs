@@ -224,7 +224,6 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
         private readonly TimeLimit _deadline;
         private readonly long _started;
         private readonly Activity? _activity;
-        private readonly ZapierResponseInfo? _info;
 
         public CallScope(ZapierRequestAdapter adapter, RequestInformation request, ZapierCallContext call, CancellationToken outer)
         {
@@ -236,7 +235,6 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
             _started = core.Time.GetTimestamp();
             _activity = ZapierTelemetry.StartCall(OperationCatalog.MethodName(request.HttpMethod), call.Operation, core.BaseUrl);
             _deadline = TimeLimit.Start(core.Time, core.Options.RequestTimeout, outer);
-            _info = request.GetRequestOption<ZapierResponseInfo>(); // only callers who asked pay for the copy
         }
 
         /// <summary>The token the call is sent with: the caller's, limited by the call's deadline.</summary>
@@ -244,7 +242,7 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
 
         public void Succeeded()
         {
-            _info?.Fill(_call, _adapter.Core.Time.GetUtcNow());
+            FillResponseInfo();
             ZapierTelemetry.EndCall(_activity, OperationCatalog.MethodName(_request.HttpMethod), _call.Operation, _call, _adapter.Core.Time.GetElapsedTime(_started), errorType: null);
         }
 
@@ -252,7 +250,7 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
         public Exception Failed(Exception e)
         {
             var core = _adapter.Core;
-            _info?.Fill(_call, core.Time.GetUtcNow());
+            FillResponseInfo();
             var method = OperationCatalog.MethodName(_request.HttpMethod);
             var error = e switch
             {
@@ -277,6 +275,10 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
         }
 
         public void Dispose() => _deadline.Dispose();
+
+        /// <summary>Fills the caller's <see cref="ZapierResponseInfo"/>, if the call carries one (looked up, not kept: no cost per call).</summary>
+        private void FillResponseInfo() =>
+            _request.GetRequestOption<ZapierResponseInfo>()?.Fill(_call, _adapter.Core.Time.GetUtcNow());
     }
 
     /// <summary>The family member for a failure (or the exception itself when it is one already or not the client's business).</summary>
