@@ -53,7 +53,7 @@ internal readonly record struct InputValue(InputKind Kind, string? Text, IReadOn
         IDictionary or IParsable => new(InputKind.Object, null, null),
         _ when IsDictionary(value.GetType()) => new(InputKind.Object, null, null),
         IEnumerable items => new(InputKind.List, null, items.Cast<object?>().Select(Of).ToList()),
-        _ => new(InputKind.Unknown, null, null),
+        _ => new(InputKind.Object, null, null), // Kiota writes any other object's public properties as a JSON object
     };
 
     /// <summary>Whether the value counts as given: not null, and not an empty or blank text.</summary>
