@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Zapier.Client.Errors;
+using Zapier.Client.Lists;
 
 namespace Zapier.Client;
 
@@ -9,6 +10,8 @@ public partial class ZapierClient
     /// <summary>
     /// Yields the first page and every page after it by following its next link, for example:
     /// <c>PagesAsync(ct =&gt; V2.ZapRuns.GetAsync(cancellationToken: ct), (url, ct) =&gt; V2.ZapRuns.WithUrl(url).GetAsync(cancellationToken: ct), p =&gt; p.Links?.Next)</c>.
+    /// Superseded by the item streams of the list request builders (<c>V2.ZapRuns.ListAsync(...)</c>), which keep the
+    /// same rules.
     /// </summary>
     /// <param name="first">Fetches the first page.</param>
     /// <param name="next">Fetches the page at a next link (use the same request builder's <c>WithUrl</c>).</param>
@@ -19,6 +22,7 @@ public partial class ZapierClient
     /// A next link points to another scheme, host or port (it is not followed: the client's credentials would go with
     /// it), repeats an earlier one, is not an absolute URL, or the list exceeds <paramref name="maxPages"/>.
     /// </exception>
+    [Obsolete("Use the item stream of the list's request builder instead, e.g. zapier.V2.ZapRuns.ListAsync(q => q.Limit = 100, ct): it yields items and pages by itself.")]
     public async IAsyncEnumerable<TPage> PagesAsync<TPage>(
         Func<CancellationToken, Task<TPage?>> first, Func<string, CancellationToken, Task<TPage?>> next, Func<TPage, string?> nextLink,
         int maxPages = 1000, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -28,9 +32,9 @@ public partial class ZapierClient
         ArgumentNullException.ThrowIfNull(next);
         ArgumentNullException.ThrowIfNull(nextLink);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPages, 1);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var guard = new PageGuard(BaseUrl, maxPages);
         var page = await first(cancellationToken).ConfigureAwait(false);
-        for (var count = 1; page is not null; count++)
+        while (page is not null)
         {
             yield return page;
             var link = nextLink(page);
@@ -39,37 +43,7 @@ public partial class ZapierClient
                 yield break;
             }
 
-            if (count >= maxPages)
-            {
-                throw new ZapierProtocolException($"The list has more than {maxPages} pages; stopped following links.next.");
-            }
-
-            if (!seen.Add(link))
-            {
-                throw new ZapierProtocolException($"links.next repeats an earlier page ({Describe(link)}); stopped to avoid a loop.");
-            }
-
-            page = await next(CheckedLink(link), cancellationToken).ConfigureAwait(false);
+            page = await next(guard.Follow(link), cancellationToken).ConfigureAwait(false);
         }
     }
-
-    private string CheckedLink(string link)
-    {
-        var baseUrl = BaseUrl;
-        if (!Uri.TryCreate(link, UriKind.Absolute, out var uri))
-        {
-            throw new ZapierProtocolException($"links.next is not an absolute URL ({Describe(link)}); not followed.");
-        }
-
-        if (!string.Equals(uri.Scheme, baseUrl.Scheme, StringComparison.OrdinalIgnoreCase)
-            || !string.Equals(uri.IdnHost, baseUrl.IdnHost, StringComparison.OrdinalIgnoreCase) || uri.Port != baseUrl.Port)
-        {
-            throw new ZapierProtocolException(
-                $"links.next points to {uri.Scheme}://{uri.Authority}, not to {baseUrl.Scheme}://{baseUrl.Authority}; not followed, so the client's credentials stay with Zapier.");
-        }
-
-        return uri.AbsoluteUri;
-    }
-
-    private static string Describe(string link) => link.Length <= 200 ? link : link[..200] + "…";
 }

@@ -85,13 +85,22 @@ public partial class ZapierClient : ZapierGeneratedClient, IDisposable
     /// tried again (see <see cref="ZapierRetryOptions"/>).
     /// </summary>
     /// <exception cref="ArgumentException">The request is invalid (e.g. a callback URL that is not public https).</exception>
+    /// <exception cref="InvalidActionInputsException">
+    /// <see cref="ActionRunRequest.ValidateInputs"/> is set and the inputs break the action's input fields.
+    /// </exception>
     /// <exception cref="ZapierApiException">Zapier refused the run.</exception>
     public async Task<ActionRun> StartActionRunAsync(ActionRunRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
+        if (request.ValidateInputs)
+        {
+            await ActionRuns.Inputs.ActionInputValidator.CheckAsync(this, Core.InputFields, request, cancellationToken).ConfigureAwait(false);
+        }
+
         var body = ActionRunBody.From(request);
-        var created = await V2.ActionRuns.PostAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var info = request.ResponseInfo;
+        var created = await V2.ActionRuns.PostAsync(body, info is null ? null : c => c.Options.Add(info), cancellationToken).ConfigureAwait(false);
         var id = created?.Data?.Id;
         return string.IsNullOrEmpty(id)
             ? throw new ZapierProtocolException("Zapier accepted the action run but its answer carried no run id.")

@@ -37,6 +37,7 @@ internal sealed class ZapierClientCore : IDisposable
         var tokens = options.AccessTokenProvider
             ?? (fixedToken is null ? null : new Func<CancellationToken, ValueTask<string>>(_ => ValueTask.FromResult(fixedToken)));
         Authentication = new ZapierAuthenticationProvider(BaseUrl, tokens, options.ClientId);
+        InputFields = new ActionRuns.Inputs.InputFieldCache(Time, options.InputFieldsCacheDuration);
     }
 
     /// <summary>A private copy of the options, validated; never handed out.</summary>
@@ -58,6 +59,9 @@ internal sealed class ZapierClientCore : IDisposable
     public IAuthenticationProvider Authentication { get; }
 
     public ActionRunWaitOptions WaitDefaults => Options.ActionRunWaiting;
+
+    /// <summary>Input fields and choices fetched by input validation, kept for <see cref="ZapierClientOptions.InputFieldsCacheDuration"/>.</summary>
+    public ActionRuns.Inputs.InputFieldCache InputFields { get; }
 
     /// <summary>Stops the scheduler (pending waits end with <see cref="ObjectDisposedException"/>) and the default budget.</summary>
     public void Dispose()

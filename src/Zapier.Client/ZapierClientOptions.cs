@@ -64,6 +64,13 @@ public sealed class ZapierClientOptions
     /// <summary>Largest response body the client reads, 16 MB by default; a larger one fails with a clear error.</summary>
     public long MaxResponseBytes { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>
+    /// How long input validation (<see cref="ActionRuns.ActionRunRequest.ValidateInputs"/>) keeps an action's input
+    /// fields and choices, per action and authentication; 15 minutes by default. <see cref="TimeSpan.Zero"/> fetches
+    /// them for every validated run.
+    /// </summary>
+    public TimeSpan InputFieldsCacheDuration { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Where the client logs retries and waits (never credentials, query strings or bodies); none by default.</summary>
     public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
 
@@ -121,6 +128,11 @@ public sealed class ZapierClientOptions
             problems.Add("TimeProvider must not be null.");
         }
 
+        if (InputFieldsCacheDuration < TimeSpan.Zero)
+        {
+            problems.Add($"InputFieldsCacheDuration must be zero (no caching) or positive; it is {InputFieldsCacheDuration}.");
+        }
+
         Nested(problems, "ActionRunWaiting", ActionRunWaiting, static o => o.Validate());
         Nested(problems, "Retry", Retry, static o => o.Validate());
         return problems;
@@ -145,6 +157,7 @@ public sealed class ZapierClientOptions
 
         ArgumentOutOfRangeException.ThrowIfLessThan(RequestsPerMinute, 1, nameof(RequestsPerMinute));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxResponseBytes, 1024, nameof(MaxResponseBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(InputFieldsCacheDuration, TimeSpan.Zero, nameof(InputFieldsCacheDuration));
         if (Problems() is [var first, ..])
         {
             throw new ArgumentException(first, first.StartsWith("BaseUrl", StringComparison.Ordinal) ? nameof(BaseUrl) : first.Split(' ')[0]);

@@ -25,6 +25,19 @@ public sealed class ActionRunRequest
     /// </summary>
     public Uri? CallbackUrl { get; init; }
 
+    /// <summary>
+    /// Checks <see cref="Inputs"/> against the action's input fields before the run is created, and throws
+    /// <see cref="InvalidActionInputsException"/> listing every problem instead of creating a run that would fail:
+    /// required fields, value types, and the choices of <c>SELECT</c> fields whose choices depend on no other input.
+    /// Off by default. Costs one request for the fields per action and authentication (and per value of a field that
+    /// changes the others) and one request per page of choices of each such <c>SELECT</c> field given a value, each kept for
+    /// <see cref="ZapierClientOptions.InputFieldsCacheDuration"/>, so repeated runs cost nothing more.
+    /// </summary>
+    public bool ValidateInputs { get; init; }
+
+    /// <summary>Filled with what the server's answer to the create said (request id, rate-limit headers); see <see cref="ZapierResponseInfo"/>.</summary>
+    public ZapierResponseInfo? ResponseInfo { get; init; }
+
     internal void Validate()
     {
         if (CallbackUrl is null)

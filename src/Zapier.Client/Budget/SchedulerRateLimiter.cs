@@ -26,6 +26,29 @@ internal sealed class SchedulerRateLimiter(RequestScheduler scheduler, int reque
         TotalFailedLeases = Interlocked.Read(ref _refused),
     };
 
+    /// <summary>
+    /// The budget as <see cref="ZapierBudgetStatus"/>: slots are one interval (a minute / rate) apart from the next free
+    /// one, and every request already waiting takes one of them.
+    /// </summary>
+    public ZapierBudgetStatus Status()
+    {
+        var now = scheduler.Time.GetUtcNow();
+        var free = scheduler.NextSlot > now ? scheduler.NextSlot : now;
+        var queued = scheduler.QueuedSlots;
+        var window = now + TimeSpan.FromMinutes(1) - free;
+        var interval = TimeSpan.FromMinutes(1) / RequestsPerMinute;
+        var slots = window <= TimeSpan.Zero ? 0 : (int)Math.Ceiling(window / interval);
+        return new ZapierBudgetStatus
+        {
+            RequestsPerMinute = RequestsPerMinute,
+            RemainingThisMinute = Math.Clamp(slots - queued, 0, RequestsPerMinute),
+            AvailableNow = free <= now && queued == 0 ? 1 : 0,
+            Queued = queued,
+            NextFreeSlot = free,
+            HeldUntil = scheduler.HeldUntil,
+        };
+    }
+
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
     {
         Check(permitCount);

@@ -33,14 +33,11 @@ public sealed partial class ZapierApiException : ZapierException
         Errors = ErrorResponse?.Errors ?? [];
         RequestId = requestId;
         BodySnippet = bodySnippet;
-        if (Resilience.ServerHints.RetryAfter(Header("Retry-After"), now) is { } retryAt)
-        {
-            RetryAfter = retryAt > now ? retryAt - now : TimeSpan.Zero;
-        }
-
-        RateLimitLimit = Number(Header("X-RateLimit-Limit"));
-        RateLimitRemaining = Number(Header("X-RateLimit-Remaining"));
-        RateLimitReset = Resilience.ServerHints.ResetTime(Header("X-RateLimit-Reset"));
+        var hints = Resilience.ServerHints.Read(Header, now);
+        RetryAfter = hints.RetryAfter;
+        RateLimitLimit = hints.RateLimitLimit;
+        RateLimitRemaining = hints.RateLimitRemaining;
+        RateLimitReset = hints.RateLimitReset;
     }
 
     /// <summary>How long the server asked to wait (Retry-After, seconds or an HTTP date), if it did.</summary>
@@ -112,9 +109,8 @@ public sealed partial class ZapierApiException : ZapierException
         }
         var headers = inner.ResponseHeaders.ToDictionary(
             h => h.Key, h => (IReadOnlyList<string>)h.Value.ToList(), StringComparer.OrdinalIgnoreCase);
-        var requestId = RequestIdHeaders
-            .Select(name => headers.TryGetValue(name, out var values) ? values.FirstOrDefault() : null)
-            .FirstOrDefault(v => !string.IsNullOrEmpty(v));
+        var requestId = Resilience.ServerHints.Read(
+            name => headers.TryGetValue(name, out var values) ? values.FirstOrDefault() : null, now).RequestId;
         if (requestId is not null)
         {
             text.Append(" Request id: ").Append(requestId).Append('.');
@@ -135,9 +131,6 @@ public sealed partial class ZapierApiException : ZapierException
             return request.UrlTemplate ?? "?";
         }
     }
-
-    private static long? Number(string? value) =>
-        long.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
 
     /// <summary>"title [code]: detail", leaving out what is missing.</summary>
     private static string Describe(Error error) =>

@@ -240,13 +240,17 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
         /// <summary>The token the call is sent with: the caller's, limited by the call's deadline.</summary>
         public CancellationToken Token => _deadline.Token(_outer);
 
-        public void Succeeded() =>
+        public void Succeeded()
+        {
+            FillResponseInfo();
             ZapierTelemetry.EndCall(_activity, OperationCatalog.MethodName(_request.HttpMethod), _call.Operation, _call, _adapter.Core.Time.GetElapsedTime(_started), errorType: null);
+        }
 
         /// <summary>Records the failure and returns what the caller gets: a family member, or the exception itself.</summary>
         public Exception Failed(Exception e)
         {
             var core = _adapter.Core;
+            FillResponseInfo();
             var method = OperationCatalog.MethodName(_request.HttpMethod);
             var error = e switch
             {
@@ -271,6 +275,10 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
         }
 
         public void Dispose() => _deadline.Dispose();
+
+        /// <summary>Fills the caller's <see cref="ZapierResponseInfo"/>, if the call carries one (looked up, not kept: no cost per call).</summary>
+        private void FillResponseInfo() =>
+            _request.GetRequestOption<ZapierResponseInfo>()?.Fill(_call, _adapter.Core.Time.GetUtcNow());
     }
 
     /// <summary>The family member for a failure (or the exception itself when it is one already or not the client's business).</summary>

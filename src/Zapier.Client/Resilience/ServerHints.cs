@@ -40,6 +40,32 @@ internal static class ServerHints
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : null;
 
+    /// <summary>
+    /// What a response's headers say in typed form: the request id (the first of
+    /// <see cref="Errors.ZapierApiException.RequestIdHeaders"/> present), Retry-After as a delay from
+    /// <paramref name="now"/>, and X-RateLimit-Limit, -Remaining and -Reset. The one reading of these headers, for
+    /// errors and successes alike.
+    /// </summary>
+    public static ResponseHints Read(Func<string, string?> header, DateTimeOffset now)
+    {
+        string? requestId = null;
+        foreach (var name in Errors.ZapierApiException.RequestIdHeaders)
+        {
+            if (header(name) is { Length: > 0 } value)
+            {
+                requestId = value;
+                break;
+            }
+        }
+
+        TimeSpan? retryAfter = RetryAfter(header("Retry-After"), now) is { } at ? (at > now ? at - now : TimeSpan.Zero) : null;
+        return new ResponseHints(
+            requestId, retryAfter, Number(header("X-RateLimit-Limit")), Number(header(Remaining)), ResetTime(header(Reset)));
+    }
+
+    private static long? Number(string? value) =>
+        long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
+
     private static DateTimeOffset? At(RetryConditionHeaderValue? value, DateTimeOffset now) => value switch
     {
         { Delta: { } delta } => now + (delta > TimeSpan.FromDays(365) ? TimeSpan.FromDays(365) : delta),
@@ -70,3 +96,7 @@ internal static class ServerHints
 
     private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null || a >= b ? a : b;
 }
+
+/// <summary>The typed values of a response's request-id and rate-limit headers (each null when absent or unreadable).</summary>
+internal readonly record struct ResponseHints(
+    string? RequestId, TimeSpan? RetryAfter, long? RateLimitLimit, long? RateLimitRemaining, DateTimeOffset? RateLimitReset);

@@ -16,7 +16,7 @@ internal enum FaultCall
     /// <summary>POST /v2/action-runs (creates a run: a side effect).</summary>
     CreateRun,
 
-    /// <summary>GET /v2/zap-runs, following links.next with PagesAsync.</summary>
+    /// <summary>GET /v2/zap-runs, following links.next with the item stream (ListAsync).</summary>
     ZapRunPages,
 }
 

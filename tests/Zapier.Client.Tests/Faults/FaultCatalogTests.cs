@@ -175,14 +175,13 @@ public sealed class FaultCatalogTests
 
     private static async Task<object?> Pages(ZapierClient client)
     {
-        var pages = 0;
-        await foreach (var _ in client.PagesAsync(
-            ct => client.V2.ZapRuns.GetAsync(cancellationToken: ct), (url, ct) => client.V2.ZapRuns.WithUrl(url).GetAsync(cancellationToken: ct), p => p.Links?.Next))
+        var runs = 0;
+        await foreach (var _ in client.V2.ZapRuns.ListAsync())
         {
-            pages++;
+            runs++;
         }
 
-        return pages;
+        return runs;
     }
 
     private static async Task<object?> Box<T>(Task<T> task) => await task;
