@@ -67,6 +67,18 @@ public sealed class ResponseInfoTests
     }
 
     [Fact]
+    public async Task Each_retrieval_of_a_run_carries_what_its_response_said()
+    {
+        using var stub = new PagedStub(_ => FaultAnswer.Json(200, RunJson, ("X-Request-Id", "req-poll"), ("X-RateLimit-Remaining", "41")));
+
+        var state = await stub.DriveAsync(stub.Client.GetActionRun("arun_1").UpdateStatusAsync());
+        var waited = await stub.DriveAsync(stub.Client.GetActionRun("arun_2").WaitForCompletionAsync());
+
+        Assert.Equal(("req-poll", 200, 41L), (state.ResponseInfo!.RequestId, state.ResponseInfo.StatusCode, state.ResponseInfo.RateLimitRemaining));
+        Assert.Equal("req-poll", waited.ResponseInfo!.RequestId);
+    }
+
+    [Fact]
     public async Task The_default_budget_shows_a_full_minute_then_one_request_less_and_its_next_slot()
     {
         using var stub = new PagedStub(_ => FaultAnswer.Json(200, RunJson));

@@ -26,16 +26,18 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
     {
         using var timeoutSource = timeout is { } limit ? new CancellationTokenSource(limit, runtime.Time) : null;
         using var linked = timeoutSource is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        var info = new ZapierResponseInfo();
         var response = await run.GetAsync(
             c =>
             {
+                c.Options.Add(info);
                 if (slotTaken)
                 {
                     c.Options.Add(new ZapierCallContext { BudgetPermitTaken = true, Retry = NoRetries });
                 }
             },
             linked?.Token ?? cancellationToken).ConfigureAwait(false);
-        return new ActionRunState(id, response, RawStatus(response?.Data), runtime.Time.GetUtcNow());
+        return new ActionRunState(id, response, RawStatus(response?.Data), runtime.Time.GetUtcNow(), info);
     }
 
     /// <summary>

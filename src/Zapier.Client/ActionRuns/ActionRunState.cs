@@ -5,8 +5,9 @@ namespace Zapier.Client.ActionRuns;
 /// <summary>What one retrieval of an action run observed.</summary>
 public sealed class ActionRunState
 {
-    internal ActionRunState(string id, ActionRunResponse? response, string? rawStatus, DateTimeOffset observedAt)
+    internal ActionRunState(string id, ActionRunResponse? response, string? rawStatus, DateTimeOffset observedAt, ZapierResponseInfo? responseInfo = null)
     {
+        ResponseInfo = responseInfo;
         Id = id;
         Response = response;
         Status = string.IsNullOrEmpty(rawStatus) ? null : new ActionRunStatus(rawStatus);
@@ -33,6 +34,12 @@ public sealed class ActionRunState
 
     /// <summary>When this state was observed (by the client's clock).</summary>
     public DateTimeOffset ObservedAt { get; }
+
+    /// <summary>
+    /// What the retrieval's response said besides its body (status, request id, rate-limit headers, attempts); null for a
+    /// state that did not come from a retrieval.
+    /// </summary>
+    public ZapierResponseInfo? ResponseInfo { get; }
 
     /// <summary>The generated response model, for anything not surfaced above.</summary>
     public ActionRunResponse? Response { get; }

@@ -19,7 +19,7 @@ internal static class ListStream
     {
         var settings = Checked(options);
         return ReadAsync(
-            new PageGuard(OriginOf(adapter), settings.MaxPages), settings, new Cursor(null, 0),
+            OriginOf(adapter), settings, new Cursor(null, 0),
             (cursor, ct) => fetch(cursor.Link, ct), items,
             (page, _, _) => nextLink(page) is { } link && !string.IsNullOrWhiteSpace(link) ? new Cursor(link, 0) : null,
             cancellationToken);
@@ -36,7 +36,7 @@ internal static class ListStream
     {
         var settings = Checked(options);
         return ReadAsync(
-            new PageGuard(OriginOf(adapter), settings.MaxPages), settings, new Cursor(null, start),
+            OriginOf(adapter), settings, new Cursor(null, start),
             (cursor, ct) => fetch(cursor.Position, ct), items,
             (page, cursor, received) => next(page, cursor.Position, received) is { } position ? new Cursor(null, position) : null,
             cancellationToken);
@@ -85,11 +85,12 @@ internal static class ListStream
             : throw new InvalidOperationException("Reading a list needs a request builder with an absolute base URL, such as one from a ZapierClient."));
 
     private static async IAsyncEnumerable<TItem> ReadAsync<TPage, TItem>(
-        PageGuard guard, ZapierListOptions options, Cursor first, Func<Cursor, CancellationToken, Task<TPage?>> fetch,
+        Uri origin, ZapierListOptions options, Cursor first, Func<Cursor, CancellationToken, Task<TPage?>> fetch,
         Func<TPage, IList<TItem>?> items, Func<TPage, Cursor, int, Cursor?> next,
         [EnumeratorCancellation] CancellationToken cancellationToken)
         where TPage : class
     {
+        var guard = new PageGuard(origin, options.MaxPages); // per enumeration: a stream can be read again from the start
         var left = options.MaxItems ?? int.MaxValue;
         var cursor = first;
         while (true)

@@ -90,7 +90,7 @@ public sealed class InputValidationTests
             error.Problems.Select(p => (p.Field, p.Kind)));
         Assert.Equal("'email' (Recipient) is required.", error.Problems[0].Message);
         Assert.Equal("'tags' must be a list of items that are each an integer; item 2 is text that does not read as an integer.", error.Problems[2].Message);
-        Assert.Equal("'priority' must be one of its 3 choices (low, normal, high); the value given is not.", error.Problems[3].Message);
+        Assert.Equal("'priority' must be one of its 3 choices; the value given is not.", error.Problems[3].Message);
         Assert.All(error.Problems, p => Assert.Contains(p.Message, error.Message, StringComparison.Ordinal));
         Assert.DoesNotContain("forty-two", error.Message, StringComparison.Ordinal); // values are never quoted
         Assert.DoesNotContain(stub.Requests, r => r.Path == "/v2/action-runs");
@@ -288,6 +288,33 @@ public sealed class InputValidationTests
         }));
 
         Assert.Equal("InputFieldsCacheDuration", error.ParamName);
+    }
+
+    [Fact]
+    public async Task A_number_matches_a_choice_with_the_same_value_written_differently()
+    {
+        using var stub = Stub(choices: ["1.50", "2"]);
+
+        var run = await stub.DriveAsync(stub.Client.StartActionRunAsync(Request(new Dictionary<string, object?>(ValidInputs) { ["priority"] = 1.5m })));
+
+        Assert.Equal("arun_1", run.Id);
+    }
+
+    [Fact]
+    public async Task Choices_that_cannot_be_read_are_not_judged_and_the_run_is_created()
+    {
+        using var stub = new PagedStub(r => r.Path switch
+        {
+            "/v2/actions/core:mailer/inputs" => Fields(MailerFields),
+            "/v2/actions/core:mailer/inputs/priority/choices" => FaultAnswer.Error(400),
+            "/v2/action-runs" => Created,
+            var other => FaultAnswer.Error(404, ("X-Path", other)),
+        });
+
+        var run = await stub.DriveAsync(stub.Client.StartActionRunAsync(Request(new Dictionary<string, object?>(ValidInputs) { ["priority"] = "not-a-choice" })));
+
+        Assert.Equal("arun_1", run.Id);
+        Assert.Single(stub.Requests, r => r.Path == "/v2/action-runs");
     }
 
     private static readonly FaultAnswer Created = FaultAnswer.Json(200, """{"data":{"type":"run","id":"arun_1"}}""");

@@ -354,6 +354,40 @@ public sealed class ItemStreamTests
     }
 
     [Fact]
+    public async Task A_stream_read_twice_reads_the_whole_list_twice()
+    {
+        using var stub = new PagedStub(r => r.Query?.ContainsKey("offset") == true
+            ? ZapRunsPage(null, "r3")
+            : ZapRunsPage($"{Origin(r)}/v2/zap-runs?offset=2", "r1", "r2"));
+        var runs = stub.Client.V2.ZapRuns.ListAsync();
+
+        var first = await stub.ReadAsync(runs);
+        var second = await stub.ReadAsync(runs);
+
+        Assert.Equal(["r1", "r2", "r3"], first.Select(r => r.ZapTitle));
+        Assert.Equal(["r1", "r2", "r3"], second.Select(r => r.ZapTitle));
+        Assert.Equal(4, stub.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Zap_templates_with_a_limit_above_a_pages_maximum_read_every_page()
+    {
+        string[] Titles(int from, int count) => [.. Enumerable.Range(from, count).Select(i => "t" + i)];
+        using var stub = new PagedStub(r => PagedStub.QueryOf(r) switch
+        {
+            "limit=500&offset=0" => TemplatesPage(Titles(0, 100)),
+            "limit=500&offset=100" => TemplatesPage(Titles(100, 100)),
+            "limit=500&offset=200" => TemplatesPage(Titles(200, 50)),
+            var other => FaultAnswer.Error(400, ("X-Query", other)),
+        });
+
+        var templates = await stub.ReadAsync(stub.Client.V1.ZapTemplates.ListAsync(q => q.Limit = 500));
+
+        Assert.Equal(Titles(0, 250), templates.Select(t => t.Title));
+        Assert.Equal(3, stub.Requests.Count);
+    }
+
+    [Fact]
     public async Task Zap_templates_without_a_limit_page_until_an_empty_page()
     {
         using var stub = new PagedStub(r => PagedStub.QueryOf(r) switch

@@ -21,7 +21,8 @@ internal static class ActionInputValidator
     public static async Task CheckAsync(ZapierClient client, InputFieldCache cache, ActionRunRequest request, CancellationToken cancellationToken)
     {
         var values = request.Inputs.ToDictionary(i => i.Key, i => InputValue.Of(i.Value), StringComparer.Ordinal);
-        var fields = await FieldsAsync(client, cache, request, values, cancellationToken).ConfigureAwait(false);
+        var sent = new SortedDictionary<string, InputValue>(StringComparer.Ordinal); // the inputs the fields were fetched with
+        var fields = await FieldsAsync(client, cache, request, values, sent, cancellationToken).ConfigureAwait(false);
         var problems = new List<ActionInputProblem>();
         foreach (var field in fields)
         {
@@ -51,7 +52,7 @@ internal static class ActionInputValidator
             }
 
             if (field.Format == FormatEnum.Select && (field.DependsOn ?? []).Count == 0
-                && await ChoiceProblemAsync(client, cache, request, field, value, cancellationToken).ConfigureAwait(false) is { } notAChoice)
+                && await ChoiceProblemAsync(client, cache, request, sent, field, value, cancellationToken).ConfigureAwait(false) is { } notAChoice)
             {
                 problems.Add(new(key, ActionInputProblemKind.NotAChoice, notAChoice));
             }
@@ -70,9 +71,8 @@ internal static class ActionInputValidator
     /// </summary>
     private static async Task<List<RootFieldsetEntry>> FieldsAsync(
         ZapierClient client, InputFieldCache cache, ActionRunRequest request, Dictionary<string, InputValue> values,
-        CancellationToken cancellationToken)
+        SortedDictionary<string, InputValue> sent, CancellationToken cancellationToken)
     {
-        var sent = new SortedDictionary<string, InputValue>(StringComparer.Ordinal);
         var fields = await LoadFieldsAsync(client, cache, request, sent, cancellationToken).ConfigureAwait(false);
         for (var round = 0; round < MaxRefetches; round++)
         {
@@ -217,9 +217,19 @@ internal static class ActionInputValidator
             : null;
 
     private static async Task<string?> ChoiceProblemAsync(
-        ZapierClient client, InputFieldCache cache, ActionRunRequest request, InputField field, InputValue value, CancellationToken cancellationToken)
+        ZapierClient client, InputFieldCache cache, ActionRunRequest request, SortedDictionary<string, InputValue> sent,
+        InputField field, InputValue value, CancellationToken cancellationToken)
     {
-        var choices = await ChoicesAsync(client, cache, request, field.Id!, cancellationToken).ConfigureAwait(false);
+        Choices choices;
+        try
+        {
+            choices = await ChoicesAsync(client, cache, request, sent, field.Id!, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Errors.ZapierException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null; // choices that cannot be read cannot be judged: the run decides
+        }
+
         if (choices.Allowed is not { Count: > 0 } allowed)
         {
             return null;
@@ -229,22 +239,38 @@ internal static class ActionInputValidator
         for (var i = 0; i < items.Count; i++)
         {
             // Only texts, numbers and booleans compare with a choice; anything else passes unjudged.
-            if (items[i].Kind is InputKind.Text or InputKind.Number or InputKind.Boolean && !allowed.Contains(items[i].Text!))
+            if (items[i].Kind is InputKind.Text or InputKind.Number or InputKind.Boolean && !IsAllowed(allowed, items[i]))
             {
+                // Choices are not quoted: a dynamic dropdown's choices can be the user's data (contacts, channels).
                 var which = value.Kind == InputKind.List ? $"item {i + 1} is not" : "the value given is not";
-                var shown = string.Join(", ", choices.Shown) + (choices.Count > choices.Shown.Count ? ", …" : string.Empty);
-                return $"{Name(field)} must be one of its {choices.Count} choices ({shown}); {which}.";
+                return $"{Name(field)} must be one of its {choices.Count} choices; {which}.";
             }
         }
 
         return null;
     }
 
+    /// <summary>A text as given; a number also as any choice with the same numeric value ("1.5" and "1.50").</summary>
+    private static bool IsAllowed(HashSet<string> allowed, InputValue item) =>
+        allowed.Contains(item.Text!)
+        || (item.Kind == InputKind.Number
+            && decimal.TryParse(item.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            && allowed.Any(a => decimal.TryParse(a, NumberStyles.Float, CultureInfo.InvariantCulture, out var choice) && choice == number));
+
+    /// <summary>A field's choices, asked for with the inputs the fields were fetched with (as the API expects).</summary>
     private static Task<Choices> ChoicesAsync(
-        ZapierClient client, InputFieldCache cache, ActionRunRequest request, string field, CancellationToken cancellationToken) =>
-        cache.GetAsync(string.Join("\n", "choices", request.Action, request.Authentication ?? string.Empty, field), async ct =>
+        ZapierClient client, InputFieldCache cache, ActionRunRequest request, SortedDictionary<string, InputValue> sent, string field,
+        CancellationToken cancellationToken) =>
+        cache.GetAsync(sent.Values.Any(v => v.Key is null) ? null : string.Join("\n",
+            new[] { "choices", request.Action, request.Authentication ?? string.Empty, field }.Concat(sent.Select(s => s.Key + "=" + s.Value.Key))), async ct =>
         {
-            var parameters = new ChoiceParams { Authentication = request.Authentication, Inputs = new ChoiceInputs() };
+            var inputs = new ChoiceInputs();
+            foreach (var id in sent.Keys)
+            {
+                inputs.AdditionalData[id] = request.Inputs[id]!;
+            }
+
+            var parameters = new ChoiceParams { Authentication = request.Authentication, Inputs = inputs };
             if (request.Authentication is null)
             {
                 parameters.AdditionalData["authentication"] = null!;

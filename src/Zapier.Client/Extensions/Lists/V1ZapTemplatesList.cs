@@ -27,8 +27,10 @@ public partial class ZapTemplatesRequestBuilder
     public IAsyncEnumerable<ZapTemplate> ListAsync(
         Action<ZapTemplatesRequestBuilderGetQueryParameters>? query, ZapierListOptions? options, CancellationToken cancellationToken = default)
     {
+        const int MaxPageSize = 100; // the schema's maximum for limit
         var first = ListStream.Probe(query);
-        var limit = first.Limit;
+        // A page holds at most MaxPageSize templates whatever the limit asks for: a shorter page is the last one.
+        var limit = first.Limit is { } asked ? Math.Min(asked, MaxPageSize) : (double?)null;
         if (first.Offset is { } start && (start < 0 || start > int.MaxValue || start != Math.Floor(start)))
         {
             throw new ArgumentException($"The templates' offset must be a whole number of at least 0; it is {start}.", nameof(query));
