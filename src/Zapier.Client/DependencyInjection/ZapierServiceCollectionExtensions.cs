@@ -79,6 +79,7 @@ public static class ZapierServiceCollectionExtensions
         services.PostConfigure<HttpClientFactoryOptions>(httpName, factory => factory.HttpMessageHandlerBuilderActions.Add(handlers =>
         {
             var core = handlers.Services.GetRequiredService<ZapierClientRegistry>().Core(name);
+            HttpPipeline.StopAutoRedirect(handlers.PrimaryHandler); // a primary handler of the caller's must not follow redirects itself
             foreach (var retry in handlers.AdditionalHandlers.Where(IsRetryLayer).ToList())
             {
                 handlers.AdditionalHandlers.Remove(retry);

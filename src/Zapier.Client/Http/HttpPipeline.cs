@@ -53,9 +53,37 @@ internal static class HttpPipeline
         PooledConnectionLifetime = TimeSpan.FromMinutes(5), // a long-lived client still sees DNS changes
     };
 
+    /// <summary>
+    /// Makes a .NET transport leave redirects to the pipeline: one that follows them itself would send a request to
+    /// another origin before <see cref="RedirectHandler"/> could refuse it. Only possible before its first request.
+    /// </summary>
+    /// <exception cref="ArgumentException">The transport follows redirects and has been used already.</exception>
+    public static void StopAutoRedirect(HttpMessageHandler transport)
+    {
+        try
+        {
+            switch (transport)
+            {
+                case SocketsHttpHandler { AllowAutoRedirect: true } sockets:
+                    sockets.AllowAutoRedirect = false;
+                    break;
+                case HttpClientHandler { AllowAutoRedirect: true } client:
+                    client.AllowAutoRedirect = false;
+                    break;
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ArgumentException(
+                "The transport follows redirects (AllowAutoRedirect) and has sent requests already, so it cannot be changed; " +
+                "give the client one with AllowAutoRedirect = false: the client follows same-origin redirects itself.", nameof(transport), e);
+        }
+    }
+
     /// <summary>An <see cref="HttpClient"/> with the whole pipeline over <paramref name="transport"/>.</summary>
     public static HttpClient Create(ZapierClientCore core, HttpMessageHandler transport, bool disposeTransport)
     {
+        StopAutoRedirect(transport);
         HttpMessageHandler next = transport;
         foreach (var handler in Handlers(core).Reverse())
         {

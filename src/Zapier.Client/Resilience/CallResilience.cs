@@ -16,6 +16,7 @@ namespace Zapier.Client.Resilience;
 internal sealed class CallResilience(ZapierRetryOptions defaults, RequestScheduler scheduler, ZapierLog log)
 {
     private readonly ConcurrentDictionary<ZapierRetryOptions, ResiliencePipeline<HttpResponseMessage>> _pipelines = new();
+    private const int MaxCached = 32;
     private readonly SchedulerTimeProvider _clock = new(scheduler);
 
     /// <summary>Where <see cref="Http.RetryPolicyHandler"/> puts the request, for the callbacks below.</summary>
@@ -25,7 +26,14 @@ internal sealed class CallResilience(ZapierRetryOptions defaults, RequestSchedul
     public ResiliencePipeline<HttpResponseMessage> For(HttpRequestMessage request)
     {
         var settings = ZapierCallContext.Of(request)?.Retry ?? defaults;
-        return _pipelines.TryGetValue(settings, out var pipeline) ? pipeline : _pipelines.GetOrAdd(settings, Build);
+        if (_pipelines.TryGetValue(settings, out var pipeline))
+        {
+            return pipeline;
+        }
+
+        // Requests rarely bring their own settings; a client whose requests bring many distinct ones builds the rest
+        // each time rather than keeping them all.
+        return _pipelines.Count < MaxCached ? _pipelines.GetOrAdd(settings, Build) : Build(settings);
     }
 
     private ResiliencePipeline<HttpResponseMessage> Build(ZapierRetryOptions settings)

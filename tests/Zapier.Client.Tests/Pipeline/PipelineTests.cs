@@ -81,6 +81,38 @@ public sealed partial class PipelineTests(StubServerFixture stub) : IClassFixtur
         Assert.Equal("Bearer " + TestCredentials.AccessToken, Assert.Single(stub.Server.LogEntries).RequestMessage.Headers!["Authorization"].Single());
     }
 
+    [Fact]
+    public async Task A_transport_that_follows_redirects_by_default_is_made_to_leave_them_to_the_client()
+    {
+        using var elsewhere = WireMock.Server.WireMockServer.Start(new WireMock.Settings.WireMockServerSettings { Urls = ["http://127.0.0.1:0"], StartAdminInterface = false });
+        elsewhere.Given(Request.Create()).RespondWith(Response.Create().WithStatusCode(200));
+        stub.Server.Reset();
+        stub.Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", elsewhere.Urls[0] + "/v2/action-runs/r"));
+        using var transport = new SocketsHttpHandler(); // AllowAutoRedirect is true by default
+        using var client = new ZapierClient(transport, new ZapierClientOptions { BaseUrl = stub.BaseUrl, AccessToken = TestCredentials.AccessToken });
+
+        await Assert.ThrowsAsync<Errors.ZapierProtocolException>(() => client.V2.ActionRuns["r"].GetAsync());
+
+        Assert.False(transport.AllowAutoRedirect);
+        Assert.Empty(elsewhere.LogEntries);
+    }
+
+    [Fact]
+    public async Task A_used_transport_that_follows_redirects_is_refused_with_a_clear_error()
+    {
+        stub.Server.Reset();
+        stub.Server.Given(Request.Create()).RespondWith(Response.Create().WithStatusCode(200));
+        using var transport = new SocketsHttpHandler();
+        using (var http = new HttpClient(transport, disposeHandler: false))
+        {
+            using var _ = await http.GetAsync(stub.BaseUrl);
+        }
+
+        var error = Assert.Throws<ArgumentException>(() => new ZapierClient(transport, new ZapierClientOptions { BaseUrl = stub.BaseUrl, AccessToken = "t" }));
+
+        Assert.Contains("AllowAutoRedirect = false", error.Message, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex(@"\b\d{3}\b")]
     private static partial Regex Statuses();
 
