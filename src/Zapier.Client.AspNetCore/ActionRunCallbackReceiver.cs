@@ -73,6 +73,11 @@ internal sealed class ActionRunCallbackReceiver
             return (401, $"The {SignatureHeader} header is not a JWT.");
         }
 
+        if (!_options.Algorithms.Contains(jwt.Alg, StringComparer.Ordinal))
+        {
+            return (401, $"The signature's algorithm '{jwt.Alg}' is not accepted.");
+        }
+
         if (string.IsNullOrEmpty(jwt.Kid))
         {
             return (401, "The signature names no key (kid).");
@@ -198,7 +203,6 @@ internal sealed class ActionRunCallbackReceiver
     private static string Why(Exception? exception) => exception switch
     {
         SecurityTokenSignatureKeyNotFoundException => "it is signed with a key the JWKS does not have",
-        SecurityTokenInvalidAlgorithmException => "its algorithm is not accepted",
         SecurityTokenInvalidSignatureException => "the signature does not verify",
         SecurityTokenInvalidIssuerException => "wrong issuer (iss)",
         SecurityTokenInvalidAudienceException => "wrong audience (aud)",

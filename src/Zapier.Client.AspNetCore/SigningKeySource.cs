@@ -54,11 +54,18 @@ internal sealed class SigningKeySource
             return _keys;
         }
 
-        if (!NeedsFetch(kid, _time.GetUtcNow()))
+        if (NeedsFetch(kid, _time.GetUtcNow()))
         {
-            return Volatile.Read(ref _keys);
+            await FetchOnceAsync(url, kid, cancellationToken).ConfigureAwait(false);
         }
 
+        return Volatile.Read(ref _keys) is { Count: > 0 } keys
+            ? keys
+            : throw new SigningKeysUnavailableException("Zapier's JWKS could not be fetched and no key is cached; the next fetch waits for JwksRefreshFloor.");
+    }
+
+    private async Task FetchOnceAsync(Uri url, string kid, CancellationToken cancellationToken)
+    {
         await _fetching.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -75,11 +82,7 @@ internal sealed class SigningKeySource
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
-                    _log.JwksFetchFailed(e.GetType().Name, e.Message);
-                    if (_keys.Count == 0)
-                    {
-                        throw new SigningKeysUnavailableException("Zapier's JWKS could not be fetched and no key is cached.", e);
-                    }
+                    _log.JwksFetchFailed(e.GetType().Name, e.Message); // the keys fetched before (if any) stay in use
                 }
             }
         }
@@ -87,10 +90,6 @@ internal sealed class SigningKeySource
         {
             _fetching.Release();
         }
-
-        return _keys.Count == 0
-            ? throw new SigningKeysUnavailableException("Zapier's JWKS could not be fetched lately and no key is cached; the next fetch waits for JwksRefreshFloor.")
-            : Volatile.Read(ref _keys);
     }
 
     private bool NeedsFetch(string kid, DateTimeOffset now)

@@ -37,14 +37,19 @@ public static class ZapierCallbackServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ZapierActionRunCallbackOptions>, CallbackOptionsValidator>());
         services.TryAddSingleton<IActionRunCompletionChannel, InProcessActionRunCompletionChannel>();
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CallbackLog>();
-        services.TryAddSingleton<SigningKeySource>();
-        services.TryAddSingleton<ActionRunCallbackReceiver>();
+        services.TryAddSingleton(sp => new SigningKeySource(
+            sp.GetRequiredService<IOptions<ZapierActionRunCallbackOptions>>(), sp.GetRequiredService<IHttpClientFactory>(), Clock(sp), sp.GetRequiredService<CallbackLog>()));
+        services.TryAddSingleton(sp => new ActionRunCallbackReceiver(
+            sp.GetRequiredService<IOptions<ZapierActionRunCallbackOptions>>(), sp.GetRequiredService<SigningKeySource>(),
+            sp.GetRequiredService<IActionRunCompletionChannel>(), Clock(sp), sp.GetRequiredService<CallbackLog>()));
         services.AddHttpClient(SigningKeySource.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false }); // keys come from the configured address only
         return services;
     }
+
+    /// <summary>The container's clock when it has one (as the Zapier client uses), else the system's.</summary>
+    private static TimeProvider Clock(IServiceProvider services) => services.GetService<TimeProvider>() ?? TimeProvider.System;
 
     private sealed class CallbackOptionsValidator : IValidateOptions<ZapierActionRunCallbackOptions>
     {
