@@ -38,7 +38,7 @@ internal sealed class ZapierClientCore : IDisposable
         var tokens = options.AccessTokenProvider
             ?? (fixedToken is null ? null : new Func<CancellationToken, ValueTask<string>>(_ => ValueTask.FromResult(fixedToken)));
         Authentication = new ZapierAuthenticationProvider(BaseUrl, tokens, options.ClientId);
-        Completions = options.ActionRunCompletions is { } channel ? new ActionRunCompletionHub(channel, Time, Log) : null;
+        Completions = options.ActionRunCompletions is { } channel ? new ActionRunCompletionHub(channel, Time, Scheduler, Log) : null;
     }
 
     /// <summary>A private copy of the options, validated; never handed out.</summary>

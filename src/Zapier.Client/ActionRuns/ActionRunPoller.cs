@@ -82,13 +82,13 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
         DateTimeOffset? notBefore = null;
         Exception? lastError = null;
         ActionRunState? ended;
-        var listener = runtime.Completions is not null ? new ActionRunCompletionHub.Listener(scheduler, id) : null;
+        var listener = runtime.Completions is not null ? new ActionRunCompletionHub.Listener() : null;
         var activity = ZapierTelemetry.StartWait(id);
         try
         {
             if (listener is not null)
             {
-                runtime.Completions!.Listen(listener);
+                runtime.Completions!.Listen(listener, id);
             }
 
             while (true)
@@ -225,7 +225,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
         {
             if (listener is not null)
             {
-                runtime.Completions!.Stop(listener);
+                runtime.Completions!.Stop(listener, id);
             }
         }
 

@@ -253,7 +253,7 @@ internal sealed class RequestScheduler : IDisposable
     }
 
     /// <summary>Ends the sleep <paramref name="wakeup"/> is in (or the next one it starts) now.</summary>
-    private void Wake(Wakeup wakeup)
+    public void Wake(Wakeup wakeup)
     {
         Waiter? waiter;
         lock (_gate)
@@ -420,18 +420,16 @@ internal sealed class RequestScheduler : IDisposable
 
     /// <summary>
     /// Lets something other than the clock end a sleep of <see cref="DelayUntilAsync(DateTimeOffset, Wakeup?, CancellationToken)"/>
-    /// early; once woken, every later sleep with it ends at once. One per action-run wait that listens for callbacks.
+    /// early (<see cref="Wake"/>); once woken, every later sleep with it ends at once. One per action-run wait that
+    /// listens for callbacks, so it holds nothing it does not need.
     /// </summary>
-    internal class Wakeup(RequestScheduler owner)
+    internal class Wakeup
     {
         /// <summary>The sleep in progress (a private <c>Waiter</c>), if any; guarded by the scheduler's lock.</summary>
         internal object? Sleeping { get; set; }
 
         /// <summary>True once <see cref="Wake"/> was called (guarded by the scheduler's lock).</summary>
         internal bool Woken { get; set; }
-
-        /// <summary>Ends the current sleep, and any later one, now.</summary>
-        public void Wake() => owner.Wake(this);
     }
 
     /// <summary>

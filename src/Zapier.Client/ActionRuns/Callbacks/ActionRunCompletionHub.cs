@@ -21,15 +21,17 @@ internal sealed class ActionRunCompletionHub : IDisposable
 
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
+    private readonly RequestScheduler _scheduler;
     private readonly ZapierLog _log;
     private readonly Dictionary<string, Listener> _listeners = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (ActionRunCompletion Completion, DateTimeOffset At)> _kept = new(StringComparer.Ordinal);
     private readonly Queue<(string RunId, DateTimeOffset At)> _keptOrder = new();
     private readonly IDisposable _subscription;
 
-    public ActionRunCompletionHub(IActionRunCompletionChannel channel, TimeProvider time, ZapierLog log)
+    public ActionRunCompletionHub(IActionRunCompletionChannel channel, TimeProvider time, RequestScheduler scheduler, ZapierLog log)
     {
         _time = time;
+        _scheduler = scheduler;
         _log = log;
         _subscription = channel.Subscribe(Deliver);
     }
@@ -47,38 +49,38 @@ internal sealed class ActionRunCompletionHub : IDisposable
     }
 
     /// <summary>
-    /// Starts listening for <paramref name="listener"/>'s run. When its completion already arrived (and is still
-    /// kept), the listener gets it at once.
+    /// Starts listening for run <paramref name="runId"/>. When its completion already arrived (and is still kept),
+    /// the listener gets it at once.
     /// </summary>
-    public void Listen(Listener listener)
+    public void Listen(Listener listener, string runId)
     {
         ActionRunCompletion? early = null;
         lock (_gate)
         {
             Expire(_time.GetUtcNow());
-            if (_kept.TryGetValue(listener.RunId, out var kept))
+            if (_kept.TryGetValue(runId, out var kept))
             {
                 early = kept.Completion; // left in place: another wait on the same run may start too
             }
             else
             {
-                listener.Next = _listeners.GetValueOrDefault(listener.RunId);
-                _listeners[listener.RunId] = listener;
+                listener.Next = _listeners.GetValueOrDefault(runId);
+                _listeners[runId] = listener;
             }
         }
 
         if (early is not null)
         {
-            listener.Complete(early);
+            Complete(listener, early);
         }
     }
 
     /// <summary>Stops listening (the wait ended in any way).</summary>
-    public void Stop(Listener listener)
+    public void Stop(Listener listener, string runId)
     {
         lock (_gate)
         {
-            if (!_listeners.TryGetValue(listener.RunId, out var first))
+            if (!_listeners.TryGetValue(runId, out var first))
             {
                 return;
             }
@@ -87,11 +89,11 @@ internal sealed class ActionRunCompletionHub : IDisposable
             {
                 if (listener.Next is null)
                 {
-                    _listeners.Remove(listener.RunId);
+                    _listeners.Remove(runId);
                 }
                 else
                 {
-                    _listeners[listener.RunId] = listener.Next;
+                    _listeners[runId] = listener.Next;
                 }
 
                 return;
@@ -136,7 +138,15 @@ internal sealed class ActionRunCompletionHub : IDisposable
         _log.CallbackArrived(completion.RunId, completion.Status.Value, listeners is null ? "kept for a wait that has not started" : "ending its wait");
         for (var listener = listeners; listener is not null; listener = listener.Next)
         {
-            listener.Complete(completion);
+            Complete(listener, completion);
+        }
+    }
+
+    private void Complete(Listener listener, ActionRunCompletion completion)
+    {
+        if (listener.TrySet(completion))
+        {
+            _scheduler.Wake(listener);
         }
     }
 
@@ -157,12 +167,10 @@ internal sealed class ActionRunCompletionHub : IDisposable
         }
     }
 
-    /// <summary>One wait listening for its run's completion; waking it ends the wait's sleep.</summary>
-    internal sealed class Listener(RequestScheduler scheduler, string runId) : RequestScheduler.Wakeup(scheduler)
+    /// <summary>One wait listening for its run's completion; waking it ends the wait's sleep. Kept small: one per pending wait.</summary>
+    internal sealed class Listener : RequestScheduler.Wakeup
     {
         private ActionRunCompletion? _completion;
-
-        public string RunId { get; } = runId;
 
         /// <summary>The next listener on the same run (guarded by the hub's lock).</summary>
         public Listener? Next { get; set; }
@@ -170,12 +178,7 @@ internal sealed class ActionRunCompletionHub : IDisposable
         /// <summary>The run's completion once its callback arrived.</summary>
         public ActionRunCompletion? Completion => Volatile.Read(ref _completion);
 
-        public void Complete(ActionRunCompletion completion)
-        {
-            if (Interlocked.CompareExchange(ref _completion, completion, null) is null)
-            {
-                Wake();
-            }
-        }
+        /// <summary>Records <paramref name="completion"/>; false when one was recorded already.</summary>
+        public bool TrySet(ActionRunCompletion completion) => Interlocked.CompareExchange(ref _completion, completion, null) is null;
     }
 }
