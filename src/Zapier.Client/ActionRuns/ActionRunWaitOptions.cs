@@ -45,9 +45,9 @@ public sealed record ActionRunWaitOptions
 
     /// <summary>
     /// Time between the safety polls of a run whose callback is expected (started with a callback URL by a client
-    /// with a completion channel), instead of the schedule above; ±<see cref="Jitter"/>. 6 minutes by default: longer
-    /// than a 5-minute run, so such a run costs its create alone, while a lost callback still ends the wait within
-    /// about 6 minutes (and at the deadline at the latest).
+    /// with a completion channel), instead of the schedule above; each is up to <see cref="Jitter"/> shorter. 6 minutes
+    /// by default: longer than a 5-minute run, so such a run costs its create alone, while a lost callback still ends
+    /// the wait within about 6 minutes (and at the deadline at the latest).
     /// </summary>
     public TimeSpan SafetyPollInterval { get; init; } = TimeSpan.FromMinutes(6);
 
