@@ -2,16 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using Zapier.Client.ActionRuns;
+using Zapier.Client.AspNetCore.Tests.Support;
 using Zapier.Client.Tests.Support;
 
 namespace Zapier.Client.Benchmarks;
@@ -19,7 +15,7 @@ namespace Zapier.Client.Benchmarks;
 /// <summary>
 /// Requests per completed run, on fake time, for runs that end T seconds after their create: polling with the default
 /// schedule against callbacks with the safety net. Callbacks are signed RS256 tokens POSTed over loopback HTTP to the
-/// real receiver (Kestrel), so the latency from a callback's sending to the end of the wait is measured in real time.
+/// real receiver (Kestrel) by the tests' fake Zapier helpers, so the latency from a callback's sending to the end of the wait is measured in real time.
 /// </summary>
 internal static class CallbackEfficiency
 {
@@ -34,10 +30,8 @@ internal static class CallbackEfficiency
         var channel = new InProcessActionRunCompletionChannel();
         using var key = RSA.Create(2048);
         await using var receiver = await StartReceiverAsync(clock, channel, key);
-        var callbackUrl = new Uri(Address(receiver), "/zapier/action-runs/callback");
+        var callbackUrl = new Uri(FakeZapier.Address(receiver), "/zapier/action-runs/callback");
         using var http = new HttpClient();
-        var signer = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
-        var credentials = new SigningCredentials(new RsaSecurityKey(key) { KeyId = "k1" }, SecurityAlgorithms.RsaSha256);
 
         // One run: create, wait, and (unless lost) the callback at T; returns the requests it cost and the latency.
         async Task<(int Requests, double? LatencyMs)> OneRunAsync(bool callbacks, TimeSpan duration, bool lost)
@@ -64,15 +58,11 @@ internal static class CallbackEfficiency
                 await DriveUntilAsync(clock, client, wait, end);
                 if (!wait.IsCompleted)
                 {
-                    var token = signer.CreateToken(new SecurityTokenDescriptor
-                    {
-                        IssuedAt = clock.GetUtcNow().UtcDateTime, Expires = (clock.GetUtcNow() + TimeSpan.FromMinutes(5)).UtcDateTime, SigningCredentials = credentials,
-                    });
                     using var request = new HttpRequestMessage(HttpMethod.Post, callbackUrl)
                     {
-                        Content = new StringContent($$$"""{"data":{"type":"run","id":"{{{run.Id}}}","status":"success","results":[{"id":1}],"errors":[]}}""", Encoding.UTF8, "application/json"),
+                        Content = new StringContent(FakeZapier.RunBody(run.Id), Encoding.UTF8, "application/json"),
                     };
-                    request.Headers.Add("Zapier-Callback-Signature", token);
+                    request.Headers.Add("Zapier-Callback-Signature", FakeZapier.Sign(clock.GetUtcNow(), key, "k1"));
                     var sent = Stopwatch.GetTimestamp();
                     using var response = await http.SendAsync(request);
                     await wait.WaitAsync(TimeSpan.FromSeconds(10));
@@ -160,21 +150,13 @@ internal static class CallbackEfficiency
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddSingleton(channel);
-        var parameters = key.ExportParameters(false);
-        var jwks = JsonSerializer.Serialize(new
-        {
-            keys = new[] { new { kty = "RSA", use = "sig", kid = "k1", n = Base64UrlEncoder.Encode(parameters.Modulus), e = Base64UrlEncoder.Encode(parameters.Exponent) } },
-        });
-        builder.Services.AddZapierActionRunCallbacks(o => o.Jwks = jwks);
+        builder.Services.AddZapierActionRunCallbacks(o => o.Jwks = FakeZapier.JwksOf(("k1", key)));
         var app = builder.Build();
         app.MapZapierActionRunCallbacks("/zapier/action-runs/callback");
         app.Urls.Add("http://127.0.0.1:0");
         await app.StartAsync();
         return app;
     }
-
-    private static Uri Address(WebApplication app) =>
-        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
