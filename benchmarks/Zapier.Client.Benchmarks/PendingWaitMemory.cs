@@ -22,10 +22,20 @@ internal static class PendingWaitMemory
             Enumerable.Range(0, n).Select(i => (Task)client.GetActionRun("run-" + i).WaitForCompletionAsync(options, cancellationToken: cancel)).ToList(),
             ready: n => client.Scheduler.Queued >= n);
 
+        // The same waits on a client with a completion channel: each also listens for its run's callback.
+        using var listening = new ZapierClient(new InMemoryRunApi(clock, _ => DateTimeOffset.MaxValue), new ZapierClientOptions
+        {
+            AccessToken = "benchmark", TimeProvider = clock, ActionRunCompletions = new InProcessActionRunCompletionChannel(),
+        }, disposeTransport: true);
+        var callbacks = await MeasureAsync(count, (n, cancel) =>
+            Enumerable.Range(0, n).Select(i => (Task)listening.GetActionRun("run-" + i).WaitForCompletionAsync(options, cancellationToken: cancel)).ToList(),
+            ready: n => listening.Scheduler.Queued >= n);
+
         Console.WriteLine("| pending waits | way | bytes per pending wait | thread-pool threads before → during |");
         Console.WriteLine("|---:|---|---:|---|");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {count} | one Task.Delay timer per wait (baseline) | {baseline.BytesPerWait:0} | {baseline.ThreadsBefore} → {baseline.ThreadsDuring} |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {count} | Zapier.Client action-run wait (shared scheduler) | {scheduler.BytesPerWait:0} | {scheduler.ThreadsBefore} → {scheduler.ThreadsDuring} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {count} | the same, also listening for its callback | {callbacks.BytesPerWait:0} | {callbacks.ThreadsBefore} → {callbacks.ThreadsDuring} |"));
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"ratio (wait / baseline): {scheduler.BytesPerWait / baseline.BytesPerWait:0.00}. The wait holds its ActionRun, options and progress state; the baseline holds nothing but a timer."));

@@ -1,9 +1,10 @@
 using Zapier.Client.Benchmarks;
 using Zapier.Client.Benchmarks.Cost;
 
-// dotnet run -c Release --project benchmarks/Zapier.Client.Benchmarks -- [polling [trials]] [memory [count]] [bdn] [cost [rounds]]
+// dotnet run -c Release --project benchmarks/Zapier.Client.Benchmarks -- [polling [trials]] [memory [count]] [callbacks [trials]] [bdn] [cost [rounds]]
 // With no arguments: polling and memory, 200 jittered trials per duration and 10,000 pending waits.
 // "bdn" runs the BenchmarkDotNet suite (WaitStartBenchmarks) instead.
+// "callbacks" compares requests per completed run, polling against callbacks with the safety net (200 trials per T).
 // "cost" measures one GET of an action run against a Kestrel server in another process: raw HttpClient, plain Kiota
 // and ZapierClient per call (BenchmarkDotNet), and construction plus first call (20 cold processes per variant).
 // "cost-quick" prints only the bytes allocated per call of each variant, in seconds (for work on the pipeline).
@@ -50,6 +51,14 @@ if (modes.Contains("cost"))
 {
     await CostMode.RunAsync(number ?? 20);
     return;
+}
+
+if (modes.Contains("callbacks"))
+{
+    Console.WriteLine("## Requests per run: polling against callbacks (fake time)");
+    Console.WriteLine();
+    await CallbackEfficiency.RunAsync(number ?? 200);
+    Console.WriteLine();
 }
 
 if (modes.Contains("polling"))

@@ -82,7 +82,8 @@ public partial class ZapierClient : ZapierGeneratedClient, IDisposable
     /// <summary>
     /// Starts an action run (<c>POST /v2/action-runs</c>) and returns it, to wait on or keep. The request is never
     /// repeated after it may have reached Zapier; only a 429 (refused before processing) or a refused connection is
-    /// tried again (see <see cref="ZapierRetryOptions"/>).
+    /// tried again (see <see cref="ZapierRetryOptions"/>). The request's callback URL, else
+    /// <see cref="ZapierClientOptions.ActionRunCallbackUrl"/>, is sent as <c>callback_url</c>.
     /// </summary>
     /// <exception cref="ArgumentException">The request is invalid (e.g. a callback URL that is not public https).</exception>
     /// <exception cref="InvalidActionInputsException">
@@ -98,13 +99,14 @@ public partial class ZapierClient : ZapierGeneratedClient, IDisposable
             await ActionRuns.Inputs.ActionInputValidator.CheckAsync(this, Core.InputFields, request, cancellationToken).ConfigureAwait(false);
         }
 
-        var body = ActionRunBody.From(request);
+        var callbackUrl = request.CallbackUrl ?? Core.Options.ActionRunCallbackUrl;
+        var body = ActionRunBody.From(request, callbackUrl);
         var info = request.ResponseInfo;
         var created = await V2.ActionRuns.PostAsync(body, info is null ? null : c => c.Options.Add(info), cancellationToken).ConfigureAwait(false);
         var id = created?.Data?.Id;
         return string.IsNullOrEmpty(id)
             ? throw new ZapierProtocolException("Zapier accepted the action run but its answer carried no run id.")
-            : GetActionRun(id);
+            : new ActionRun(id, V2.ActionRuns[id], Core, callbackExpected: callbackUrl is not null);
     }
 
     /// <summary>Starts an action run and, with <see cref="ActionRunWaitUntil.Completed"/>, waits for it to end.</summary>

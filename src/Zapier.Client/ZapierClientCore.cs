@@ -32,12 +32,14 @@ internal sealed class ZapierClientCore : IDisposable
         Scheduler = new RequestScheduler(Time, options.RequestsPerMinute);
         _ownsBudget = options.RateLimiter is null;
         Budget = options.RateLimiter ?? new SchedulerRateLimiter(Scheduler, options.RequestsPerMinute);
+        Gate = new BudgetGate(Scheduler, Budget);
         Resilience = new CallResilience(options.Retry, Scheduler, Log);
         var fixedToken = options.AccessToken;
         var tokens = options.AccessTokenProvider
             ?? (fixedToken is null ? null : new Func<CancellationToken, ValueTask<string>>(_ => ValueTask.FromResult(fixedToken)));
         Authentication = new ZapierAuthenticationProvider(BaseUrl, tokens, options.ClientId);
         InputFields = new ActionRuns.Inputs.InputFieldCache(Time, options.InputFieldsCacheDuration);
+        Completions = options.ActionRunCompletions is { } channel ? new ActionRunCompletionHub(channel, Time, Scheduler, Log) : null;
     }
 
     /// <summary>A private copy of the options, validated; never handed out.</summary>
@@ -54,6 +56,9 @@ internal sealed class ZapierClientCore : IDisposable
     /// <summary>Every request and poll takes one permit (the default budget, or the limiter from the options).</summary>
     public RateLimiter Budget { get; }
 
+    /// <summary>Waits for the server's hold, then takes a permit from <see cref="Budget"/> (action-run polls).</summary>
+    public BudgetGate Gate { get; }
+
     public CallResilience Resilience { get; }
 
     public IAuthenticationProvider Authentication { get; }
@@ -63,9 +68,13 @@ internal sealed class ZapierClientCore : IDisposable
     /// <summary>Input fields and choices fetched by input validation, kept for <see cref="ZapierClientOptions.InputFieldsCacheDuration"/>.</summary>
     public ActionRuns.Inputs.InputFieldCache InputFields { get; }
 
+    /// <summary>Where waits listen for their runs' callbacks; null without a completion channel.</summary>
+    public ActionRunCompletionHub? Completions { get; }
+
     /// <summary>Stops the scheduler (pending waits end with <see cref="ObjectDisposedException"/>) and the default budget.</summary>
     public void Dispose()
     {
+        Completions?.Dispose();
         Scheduler.Dispose();
         if (_ownsBudget)
         {

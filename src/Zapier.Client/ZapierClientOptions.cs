@@ -55,6 +55,21 @@ public sealed class ZapierClientOptions
     /// <summary>Default settings of action-run waits; see <see cref="ActionRuns.ActionRunWaitOptions"/>.</summary>
     public ActionRuns.ActionRunWaitOptions ActionRunWaiting { get; set; } = ActionRuns.ActionRunWaitOptions.Default;
 
+    /// <summary>
+    /// A callback URL sent with every <see cref="ZapierClient.StartActionRunAsync"/> whose request sets none (an
+    /// absolute https URL on a public host, at most 2048 characters, as Zapier requires). Waits on runs started with it
+    /// end as soon as the run's verified callback arrives on <see cref="ActionRunCompletions"/> and poll only as a
+    /// safety net (<see cref="ActionRuns.ActionRunWaitOptions.SafetyPollInterval"/>). Needs a completion channel.
+    /// </summary>
+    public Uri? ActionRunCallbackUrl { get; set; }
+
+    /// <summary>
+    /// Where verified action-run callbacks arrive (the channel the callback receiver publishes on); every wait of the
+    /// client listens on it. Null by default; with dependency injection, the container's
+    /// <see cref="ActionRuns.IActionRunCompletionChannel"/> when one is registered (the callback receiver registers one).
+    /// </summary>
+    public ActionRuns.IActionRunCompletionChannel? ActionRunCompletions { get; set; }
+
     /// <summary>The clock for every delay the client makes (tests pass a fake one); defaults to the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -131,6 +146,20 @@ public sealed class ZapierClientOptions
         if (InputFieldsCacheDuration < TimeSpan.Zero)
         {
             problems.Add($"InputFieldsCacheDuration must be zero (no caching) or positive; it is {InputFieldsCacheDuration}.");
+        }
+
+        if (ActionRunCallbackUrl is not null)
+        {
+            if (ActionRuns.ActionRunRequest.CallbackUrlProblem(ActionRunCallbackUrl) is { } problem)
+            {
+                problems.Add("ActionRunCallbackUrl: " + problem);
+            }
+            else if (ActionRunCompletions is null)
+            {
+                problems.Add("ActionRunCallbackUrl is set but ActionRunCompletions is not: no callback could end a wait early, and waits would " +
+                    "only poll on the slow safety schedule. Set ActionRunCompletions to the channel the callback receiver publishes on " +
+                    "(with dependency injection, services.AddZapierActionRunCallbacks registers one).");
+            }
         }
 
         Nested(problems, "ActionRunWaiting", ActionRunWaiting, static o => o.Validate());

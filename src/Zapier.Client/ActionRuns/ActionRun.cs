@@ -11,11 +11,13 @@ public sealed class ActionRun
 {
     private readonly ActionRunPoller _poller;
     private readonly ZapierClientCore _runtime;
+    private readonly bool _callbackExpected;
 
-    internal ActionRun(string id, ActionRunsItemRequestBuilder builder, ZapierClientCore runtime)
+    internal ActionRun(string id, ActionRunsItemRequestBuilder builder, ZapierClientCore runtime, bool callbackExpected = false)
     {
         Id = id;
         _runtime = runtime;
+        _callbackExpected = callbackExpected;
         _poller = new ActionRunPoller(builder, runtime, id);
     }
 
@@ -23,7 +25,7 @@ public sealed class ActionRun
     public string Id { get; }
 
     /// <summary>The most recent state observed, or null before the first retrieval.</summary>
-    public ActionRunState? LastState { get; private set; }
+    public ActionRunState? LastState { get; internal set; }
 
     /// <summary>True once a retrieval has seen the run end.</summary>
     public bool HasCompleted => LastState is { HasEnded: true };
@@ -36,28 +38,20 @@ public sealed class ActionRun
     }
 
     /// <summary>
-    /// Polls until the run's status leaves <c>waiting</c>/<c>queued</c>/<c>running</c> and returns the final state
-    /// (an <c>error</c> run is a result unless <see cref="ActionRunWaitOptions.ThrowOnError"/> is set).
+    /// Waits until the run's status leaves <c>waiting</c>/<c>queued</c>/<c>running</c> and returns the final state
+    /// (an <c>error</c> run is a result unless <see cref="ActionRunWaitOptions.ThrowOnError"/> is set). The wait polls;
+    /// with a completion channel (<see cref="ZapierClientOptions.ActionRunCompletions"/>) it also ends as soon as the
+    /// run's verified callback arrives, and a run started with a callback URL is polled only every
+    /// <see cref="ActionRunWaitOptions.SafetyPollInterval"/>, in case the callback is lost.
     /// </summary>
     /// <param name="options">Polling settings; the client's defaults when null.</param>
     /// <param name="progress">Told the status, poll count and next delay before each wait.</param>
     /// <param name="cancellationToken">Stops the wait (not the run) with <see cref="OperationCanceledException"/>.</param>
     /// <exception cref="ActionRunTimeoutException">The deadline passed with the run still in progress.</exception>
     /// <exception cref="Errors.ZapierApiException">A poll was refused for good (400, 401, 403, 404, 409).</exception>
-    public async Task<ActionRunState> WaitForCompletionAsync(
-        ActionRunWaitOptions? options = null, IProgress<ActionRunProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            LastState = await _poller.WaitAsync(LastState, options ?? _runtime.WaitDefaults, progress, cancellationToken).ConfigureAwait(false);
-            return LastState;
-        }
-        catch (ActionRunTimeoutException e)
-        {
-            LastState = e.LastState ?? LastState;
-            throw;
-        }
-    }
+    public Task<ActionRunState> WaitForCompletionAsync(
+        ActionRunWaitOptions? options = null, IProgress<ActionRunProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        _poller.WaitAsync(this, options ?? _runtime.WaitDefaults, progress, _callbackExpected, cancellationToken);
 
     /// <inheritdoc />
     public override string ToString() => LastState?.ToString() ?? $"action run {Id}";

@@ -5,7 +5,9 @@ namespace Zapier.Client.ActionRuns;
 /// <summary>Turns an <see cref="ActionRunRequest"/> into the generated request body.</summary>
 internal static class ActionRunBody
 {
-    public static RunActionRequest From(ActionRunRequest request)
+    /// <param name="request">What to run.</param>
+    /// <param name="callbackUrl">The callback URL to send: the request's own, else the client's default, else none.</param>
+    public static RunActionRequest From(ActionRunRequest request, Uri? callbackUrl)
     {
         var inputs = new ActionRunInputs();
         foreach (var (key, value) in request.Inputs)
@@ -18,7 +20,7 @@ internal static class ActionRunBody
             Action = request.Action,
             Authentication = request.Authentication,
             Inputs = inputs,
-            CallbackUrl = request.CallbackUrl?.AbsoluteUri,
+            CallbackUrl = callbackUrl?.AbsoluteUri,
         };
         if (request.Authentication is null)
         {

@@ -51,147 +51,135 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
                 .Cast<System.Runtime.Serialization.EnumMemberAttribute>().Single().Value
             : data?.AdditionalData.TryGetValue("status", out var raw) == true ? raw as string : null;
 
-    /// <summary>Waits as described on the type, inside the wait's span and metrics.</summary>
+    /// <summary>
+    /// Waits as described on the type, inside the wait's span and metrics, and records what it saw on
+    /// <paramref name="run"/>. With a completion channel the wait also listens for the run's callback, which ends a
+    /// sleep at once; when <paramref name="callbackExpected"/>, polls come only every
+    /// <see cref="ActionRunWaitOptions.SafetyPollInterval"/> (a lost callback still ends the wait). One state machine
+    /// per wait: a pending wait's memory is most of what many concurrent waits cost.
+    /// </summary>
     public async Task<ActionRunState> WaitAsync(
-        ActionRunState? known, ActionRunWaitOptions options, IProgress<ActionRunProgress>? progress, CancellationToken cancellationToken)
+        ActionRun run, ActionRunWaitOptions options, IProgress<ActionRunProgress>? progress, bool callbackExpected, CancellationToken cancellationToken)
     {
         options.Validate();
-        if (known is { HasEnded: true })
+        var last = run.LastState;
+        if (last is { HasEnded: true })
         {
-            return Finish(known, options);
+            return Finish(last, options);
         }
-
-        var stats = new WaitStats();
-        var started = runtime.Time.GetTimestamp();
-        var activity = ZapierTelemetry.StartWait(id);
-        try
-        {
-            var state = await WaitCoreAsync(known, options, progress, stats, cancellationToken).ConfigureAwait(false);
-            var elapsed = runtime.Time.GetElapsedTime(started);
-            var status = state.Status!.Value;
-            runtime.Log.WaitEnded(id, status.Value, stats.Polls, elapsed);
-            ZapierTelemetry.EndWait(activity, status.IsSuccess ? "success" : status.IsError ? "error" : "unknown", status.Value, stats.Polls, elapsed, stats.BudgetWait, null);
-            return Finish(state, options);
-        }
-        catch (Exception e)
-        {
-            var elapsed = runtime.Time.GetElapsedTime(started);
-            var outcome = e switch
-            {
-                ActionRunTimeoutException => "timeout",
-                OperationCanceledException => "canceled",
-                _ => "failed",
-            };
-            if (e is ActionRunTimeoutException timeout)
-            {
-                runtime.Log.WaitTimedOut(id, stats.Polls, elapsed, timeout.LastState?.Status?.Value ?? "unknown");
-            }
-
-            ZapierTelemetry.EndWait(activity, outcome, (e as ActionRunTimeoutException)?.LastState?.Status?.Value, stats.Polls, elapsed, stats.BudgetWait, e.GetType().FullName);
-            throw;
-        }
-    }
-
-    private async Task<ActionRunState> WaitCoreAsync(
-        ActionRunState? known, ActionRunWaitOptions options, IProgress<ActionRunProgress>? progress, WaitStats stats, CancellationToken cancellationToken)
-    {
 
         var time = runtime.Time;
         var scheduler = runtime.Scheduler;
+        var startedAt = time.GetTimestamp();
         var started = time.GetUtcNow();
         var deadline = started + options.Timeout;
-        var pollTimeout = options.EffectivePollTimeout;
-        var schedule = new Backoff(options.InitialDelay, options.Multiplier, options.MaxDelay, options.Jitter);
-        var gate = new BudgetGate(scheduler, runtime.Budget);
-        var last = known;
+        var schedule = runtime.Completions is not null && callbackExpected
+            ? new Backoff(options.SafetyPollInterval, 1, options.SafetyPollInterval, options.Jitter)
+            : new Backoff(options.InitialDelay, options.Multiplier, options.MaxDelay, options.Jitter);
         var polls = 0;
         var withoutStatus = 0;
         var sleep = TimeSpan.Zero;
+        var budgetWait = TimeSpan.Zero;
         DateTimeOffset? lastPoll = null;
         DateTimeOffset? notBefore = null;
         Exception? lastError = null;
-
-        while (true)
+        ActionRunState? ended;
+        var listener = runtime.Completions is not null ? new ActionRunCompletionHub.Listener() : null;
+        var activity = ZapierTelemetry.StartWait(id);
+        try
         {
-            var now = time.GetUtcNow();
-            var due = now + schedule.Delay(polls);
-            if (lastError is not null && now + Backoff.AfterFailure(sleep, FirstBackoff, options.MaxDelay) is var backedOff && due < backedOff)
+            if (listener is not null)
             {
-                due = backedOff; // failed polls in a row back off, whatever the schedule says
+                runtime.Completions!.Listen(listener, id);
             }
 
-            if (lastPoll is { } previous && due < previous + options.MinimumInterval)
+            while (true)
             {
-                due = previous + options.MinimumInterval;
-            }
+                if ((ended = FromCallback(listener)) is not null)
+                {
+                    break; // the callback came before the wait or during its sleep
+                }
 
-            if (notBefore is { } hint && due < hint)
-            {
-                due = hint;
-            }
+                var now = time.GetUtcNow();
+                var due = now + schedule.Delay(polls);
+                if (lastError is not null && now + Backoff.AfterFailure(sleep, FirstBackoff, options.MaxDelay) is var backedOff && due < backedOff)
+                {
+                    due = backedOff; // failed polls in a row back off, whatever the schedule says
+                }
 
-            sleep = due - now; // before the deadline clips it: the next failed poll doubles this
-            var final = due >= deadline;
-            if (final)
-            {
-                due = deadline; // never sleep past the deadline: the last sleep is clipped and one last poll follows
-            }
+                if (lastPoll is { } previous && due < previous + options.MinimumInterval)
+                {
+                    due = previous + options.MinimumInterval;
+                }
 
-            progress?.Report(new ActionRunProgress(id, last?.Status?.Value, polls, due - now, now - started));
-            runtime.Log.WaitPoll(id, last?.Status?.Value ?? lastError?.GetType().Name ?? "not polled", polls, due - now, final ? " (last, at the deadline)" : string.Empty);
-            await scheduler.DelayUntilAsync(due, cancellationToken).ConfigureAwait(false);
-            var queued = time.GetTimestamp();
-            var lease = final ? null : await gate.AcquireAsync(deadline, cancellationToken).ConfigureAwait(false);
-            stats.BudgetWait += time.GetElapsedTime(queued);
-            if (lease is null)
-            {
-                // The last poll happens at the deadline even if the default budget or a server hint would push it
-                // later (one permit overdrawn at most); a limiter of the caller's that refuses is obeyed.
-                final = true;
-                lease = runtime.Budget.AttemptAcquire(1);
-                if (!lease.IsAcquired && runtime.Budget is not SchedulerRateLimiter)
+                if (notBefore is { } hint && due < hint)
+                {
+                    due = hint;
+                }
+
+                sleep = due - now; // before the deadline clips it: the next failed poll doubles this
+                var final = due >= deadline;
+                if (final)
+                {
+                    due = deadline; // never sleep past the deadline: the last sleep is clipped and one last poll follows
+                }
+
+                progress?.Report(new ActionRunProgress(id, last?.Status?.Value, polls, due - now, now - started));
+                runtime.Log.WaitPoll(id, last?.Status?.Value ?? lastError?.GetType().Name ?? "not polled", polls, due - now, final ? " (last, at the deadline)" : string.Empty);
+                await scheduler.DelayUntilAsync(due, listener, cancellationToken).ConfigureAwait(false);
+                if ((ended = FromCallback(listener)) is not null)
+                {
+                    break;
+                }
+
+                var queued = time.GetTimestamp();
+                var lease = final ? null : await runtime.Gate.AcquireAsync(deadline, cancellationToken).ConfigureAwait(false);
+                budgetWait += time.GetElapsedTime(queued);
+                if (lease is null)
+                {
+                    // The last poll happens at the deadline even if the default budget or a server hint would push it
+                    // later (one permit overdrawn at most); a limiter of the caller's that refuses is obeyed.
+                    final = true;
+                    lease = runtime.Budget.AttemptAcquire(1);
+                    if (!lease.IsAcquired && runtime.Budget is not SchedulerRateLimiter)
+                    {
+                        lease.Dispose();
+                        throw new ActionRunTimeoutException(id, last, polls, time.GetUtcNow() - started, lastError);
+                    }
+                }
+
+                polls++;
+                lastPoll = time.GetUtcNow();
+                notBefore = null;
+                try
+                {
+                    last = await PollOnceAsync(slotTaken: true, options.EffectivePollTimeout, cancellationToken).ConfigureAwait(false);
+                    lastError = null;
+                }
+                catch (ZapierApiException e) when (OutcomeClassifier.Classify(e) == OutcomeKind.Transient)
+                {
+                    lastError = e;
+                    notBefore = ServerHints.NotBefore(e.Header, time.GetUtcNow());
+                    if (notBefore is { } until)
+                    {
+                        scheduler.HoldUntil(until);
+                    }
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested
+                                           && e is ZapierNetworkException or ZapierTimeoutException or OperationCanceledException)
+                {
+                    lastError = e; // connection reset or refused, or this poll timed out: the next poll may work
+                }
+                finally
                 {
                     lease.Dispose();
-                    throw new ActionRunTimeoutException(id, last, polls, time.GetUtcNow() - started, lastError);
                 }
-            }
 
-            polls++;
-            stats.Polls = polls;
-            lastPoll = time.GetUtcNow();
-            notBefore = null;
-            try
-            {
-                last = await PollOnceAsync(slotTaken: true, pollTimeout, cancellationToken).ConfigureAwait(false);
-                lastError = null;
-            }
-            catch (ZapierApiException e) when (OutcomeClassifier.Classify(e) == OutcomeKind.Transient)
-            {
-                lastError = e;
-                notBefore = ServerHints.NotBefore(e.Header, time.GetUtcNow());
-                if (notBefore is { } until)
+                if (lastError is not null)
                 {
-                    scheduler.HoldUntil(until);
+                    runtime.Log.PollFailed(id, polls, lastError is ZapierApiException api ? api.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : lastError.GetType().Name);
                 }
-            }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested
-                                       && e is ZapierNetworkException or ZapierTimeoutException or OperationCanceledException)
-            {
-                lastError = e; // connection reset or refused, or this poll timed out: the next poll may work
-            }
-            finally
-            {
-                lease.Dispose();
-            }
-
-            if (lastError is not null)
-            {
-                runtime.Log.PollFailed(id, polls, lastError is ZapierApiException api ? api.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : lastError.GetType().Name);
-            }
-
-            if (lastError is null)
-            {
-                if (last!.Status is null)
+                else if (last!.Status is null)
                 {
                     if (++withoutStatus >= MaxPollsWithoutStatus)
                     {
@@ -204,20 +192,71 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
                     withoutStatus = 0;
                     if (last.HasEnded)
                     {
-                        return last;
+                        ended = last;
+                        break;
                     }
+
+                    notBefore = ThrottledUntil(last);
                 }
 
-                notBefore = ThrottledUntil(last);
-            }
+                if ((ended = FromCallback(listener)) is not null)
+                {
+                    break; // the callback came while the poll was in flight
+                }
 
-            // A poll still in flight when the deadline passed is the last one: no poll starts after the deadline.
-            if (final || time.GetUtcNow() >= deadline)
-            {
-                throw new ActionRunTimeoutException(id, last, polls, time.GetUtcNow() - started, lastError);
+                // A poll still in flight when the deadline passed is the last one: no poll starts after the deadline.
+                if (final || time.GetUtcNow() >= deadline)
+                {
+                    throw new ActionRunTimeoutException(id, last, polls, time.GetUtcNow() - started, lastError);
+                }
             }
         }
+        catch (Exception e)
+        {
+            var elapsed = time.GetElapsedTime(startedAt);
+            var outcome = e switch
+            {
+                ActionRunTimeoutException => "timeout",
+                OperationCanceledException => "canceled",
+                _ => "failed",
+            };
+            if (e is ActionRunTimeoutException timeout)
+            {
+                runtime.Log.WaitTimedOut(id, polls, elapsed, timeout.LastState?.Status?.Value ?? "unknown");
+                run.LastState = timeout.LastState ?? run.LastState;
+            }
+
+            ZapierTelemetry.EndWait(activity, outcome, (e as ActionRunTimeoutException)?.LastState?.Status?.Value, polls, elapsed, budgetWait, e.GetType().FullName, endedBy: null);
+            throw;
+        }
+        finally
+        {
+            if (listener is not null)
+            {
+                runtime.Completions!.Stop(listener, id);
+            }
+        }
+
+        var took = time.GetElapsedTime(startedAt);
+        var status = ended!.Status!.Value;
+        var byCallback = !ReferenceEquals(ended, last); // a poll's answer is kept as last; a callback's state is new
+        if (byCallback)
+        {
+            runtime.Log.WaitEndedByCallback(id, status.Value, polls, took);
+        }
+        else
+        {
+            runtime.Log.WaitEnded(id, status.Value, polls, took);
+        }
+
+        ZapierTelemetry.EndWait(activity, status.IsSuccess ? "success" : status.IsError ? "error" : "unknown", status.Value, polls, took, budgetWait, null, byCallback ? "callback" : "poll");
+        run.LastState = ended;
+        return Finish(ended, options);
     }
+
+    /// <summary>The state the run's callback reported, once it arrived.</summary>
+    private ActionRunState? FromCallback(ActionRunCompletionHub.Listener? listener) =>
+        listener?.Completion is { } completion ? completion.ToState(runtime.Time.GetUtcNow()) : null;
 
     private static ActionRunState Finish(ActionRunState state, ActionRunWaitOptions options) =>
         options.ThrowOnError && state.Status is { IsError: true } ? throw new ActionRunFailedException(state) : state;
@@ -228,13 +267,5 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
         var seconds = state.Errors.Where(e => e.Code is Generated.Models.CodeEnum.Throttled or Generated.Models.CodeEnum.SystemThrottled)
             .Select(e => e.Delay ?? 0).DefaultIfEmpty(0).Max();
         return seconds > 0 ? state.ObservedAt + TimeSpan.FromSeconds(seconds) : null;
-    }
-
-    /// <summary>What a wait reports in its span and metrics.</summary>
-    private sealed class WaitStats
-    {
-        public int Polls { get; set; }
-
-        public TimeSpan BudgetWait { get; set; }
     }
 }

@@ -40,25 +40,31 @@ public sealed class ActionRunRequest
 
     internal void Validate()
     {
-        if (CallbackUrl is null)
+        if (CallbackUrl is not null && CallbackUrlProblem(CallbackUrl) is { } problem)
         {
-            return;
+            throw new ArgumentException($"CallbackUrl {problem}", nameof(CallbackUrl));
+        }
+    }
+
+    /// <summary>Why Zapier would refuse <paramref name="url"/> as a callback URL, or null when it is acceptable.</summary>
+    internal static string? CallbackUrlProblem(Uri url)
+    {
+        if (!url.IsAbsoluteUri || url.Scheme != Uri.UriSchemeHttps)
+        {
+            return $"'{url}' must be an absolute https URL.";
         }
 
-        if (!CallbackUrl.IsAbsoluteUri || CallbackUrl.Scheme != Uri.UriSchemeHttps)
+        if (url.AbsoluteUri.Length > 2048)
         {
-            throw new ArgumentException($"CallbackUrl '{CallbackUrl}' must be an absolute https URL.", nameof(CallbackUrl));
+            return $"is {url.AbsoluteUri.Length} characters long; Zapier accepts at most 2048.";
         }
 
-        if (CallbackUrl.AbsoluteUri.Length > 2048)
+        if (url.IsLoopback || (System.Net.IPAddress.TryParse(url.IdnHost, out var ip) && IsPrivate(ip)))
         {
-            throw new ArgumentException($"CallbackUrl is {CallbackUrl.AbsoluteUri.Length} characters long; Zapier accepts at most 2048.", nameof(CallbackUrl));
+            return $"'{url}' must be on a public host; Zapier refuses loopback and private addresses.";
         }
 
-        if (CallbackUrl.IsLoopback || (System.Net.IPAddress.TryParse(CallbackUrl.IdnHost, out var ip) && IsPrivate(ip)))
-        {
-            throw new ArgumentException($"CallbackUrl '{CallbackUrl}' must be on a public host; Zapier refuses loopback and private addresses.", nameof(CallbackUrl));
-        }
+        return null;
     }
 
     private static bool IsPrivate(System.Net.IPAddress ip)

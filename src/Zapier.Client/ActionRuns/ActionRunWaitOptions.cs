@@ -43,6 +43,14 @@ public sealed record ActionRunWaitOptions
     /// <summary>The time one poll is allowed: <see cref="PollTimeout"/>, at most <see cref="Timeout"/>.</summary>
     internal TimeSpan EffectivePollTimeout => PollTimeout < Timeout ? PollTimeout : Timeout;
 
+    /// <summary>
+    /// Time between the safety polls of a run whose callback is expected (started with a callback URL by a client
+    /// with a completion channel), instead of the schedule above; each is up to <see cref="Jitter"/> shorter. 6 minutes
+    /// by default: longer than a 5-minute run, so such a run costs its create alone, while a lost callback still ends
+    /// the wait within about 6 minutes (and at the deadline at the latest).
+    /// </summary>
+    public TimeSpan SafetyPollInterval { get; init; } = TimeSpan.FromMinutes(6);
+
     /// <summary>When true, a run that ends with status <c>error</c> throws <see cref="ActionRunFailedException"/>.</summary>
     public bool ThrowOnError { get; init; }
 
@@ -57,6 +65,7 @@ public sealed record ActionRunWaitOptions
         Positive(MinimumInterval, nameof(MinimumInterval), allowZero: true);
         Positive(Timeout, nameof(Timeout), allowZero: false);
         Positive(PollTimeout, nameof(PollTimeout), allowZero: false);
+        Positive(SafetyPollInterval, nameof(SafetyPollInterval), allowZero: false);
         if (double.IsNaN(Multiplier) || Multiplier < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(Multiplier), Multiplier, "Multiplier must be at least 1.");

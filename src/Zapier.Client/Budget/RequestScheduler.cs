@@ -68,6 +68,31 @@ internal sealed class RequestScheduler : IDisposable
     public Task DelayUntilAsync(DateTimeOffset due, CancellationToken cancellationToken) =>
         Enqueue(new Waiter(due, consumesSlot: false), cancellationToken);
 
+    /// <summary>
+    /// Completes at <paramref name="due"/>, or earlier when <paramref name="wakeup"/> is woken (at once if it already
+    /// was): an action-run wait sleeps this way so that its callback ends the sleep.
+    /// </summary>
+    public Task DelayUntilAsync(DateTimeOffset due, Wakeup? wakeup, CancellationToken cancellationToken)
+    {
+        if (wakeup is null)
+        {
+            return DelayUntilAsync(due, cancellationToken);
+        }
+
+        var waiter = new Waiter(due, consumesSlot: false);
+        lock (_gate)
+        {
+            if (wakeup.Woken)
+            {
+                return Task.CompletedTask;
+            }
+
+            wakeup.Sleeping = waiter;
+        }
+
+        return Enqueue(waiter, cancellationToken);
+    }
+
     /// <summary>The end of the server's hold, if one is in force.</summary>
     public DateTimeOffset? HeldUntil
     {
@@ -219,7 +244,8 @@ internal sealed class RequestScheduler : IDisposable
 
         if (cancellationToken.CanBeCanceled)
         {
-            var registration = cancellationToken.Register(static (state, token) => ((RequestScheduler)((object[])state!)[0]).Cancel((Waiter)((object[])state)[1], token), new object[] { this, waiter });
+            waiter.Owner = this;
+            var registration = cancellationToken.Register(static (state, token) => ((Waiter)state!).Owner!.Cancel((Waiter)state, token), waiter);
             bool released;
             lock (_gate)
             {
@@ -239,6 +265,29 @@ internal sealed class RequestScheduler : IDisposable
 
         Pump();
         return waiter.Completion!.Task;
+    }
+
+    /// <summary>Ends the sleep <paramref name="wakeup"/> is in (or the next one it starts) now.</summary>
+    public void Wake(Wakeup wakeup)
+    {
+        Waiter? waiter;
+        lock (_gate)
+        {
+            wakeup.Woken = true;
+            waiter = (Waiter?)wakeup.Sleeping;
+            wakeup.Sleeping = null;
+            if (waiter is null || waiter.Done)
+            {
+                return;
+            }
+
+            waiter.Done = true; // left in its queue and skipped when reached
+            _queued--;
+            SignalLocked();
+        }
+
+        waiter.Registration.Dispose();
+        waiter.Completion?.TrySetResult();
     }
 
     private void Cancel(Waiter waiter, CancellationToken token)
@@ -373,12 +422,29 @@ internal sealed class RequestScheduler : IDisposable
 
         public CancellationTokenRegistration Registration { get; set; }
 
+        /// <summary>Set when the wait can be cancelled: the cancellation callback's only state.</summary>
+        public RequestScheduler? Owner { get; set; }
+
         public bool Done { get; set; }
 
         /// <summary>A slot wait that is also queued as a delay until <see cref="Due"/>, when it gives up.</summary>
         public bool CanGiveUp { get; init; }
 
         public bool GaveUp { get; set; }
+    }
+
+    /// <summary>
+    /// Lets something other than the clock end a sleep of <see cref="DelayUntilAsync(DateTimeOffset, Wakeup?, CancellationToken)"/>
+    /// early (<see cref="Wake"/>); once woken, every later sleep with it ends at once. One per action-run wait that
+    /// listens for callbacks, so it holds nothing it does not need.
+    /// </summary>
+    internal class Wakeup
+    {
+        /// <summary>The sleep in progress (a private <c>Waiter</c>), if any; guarded by the scheduler's lock.</summary>
+        internal object? Sleeping { get; set; }
+
+        /// <summary>True once <see cref="Wake"/> was called (guarded by the scheduler's lock).</summary>
+        internal bool Woken { get; set; }
     }
 
     /// <summary>

@@ -60,6 +60,8 @@ public static class ZapierServiceCollectionExtensions
             options.Configure(configure);
         }
 
+        // Waits listen on the container's completion channel (the one the callback receiver publishes on), if any.
+        options.PostConfigure<IServiceProvider>((o, sp) => o.ActionRunCompletions ??= sp.GetService<Zapier.Client.ActionRuns.IActionRunCompletionChannel>());
         options.ValidateOnStart();
         services.Configure<ZapierClientRegistrations>(r => r.Names.Add(name));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ZapierClientOptions>, ZapierClientOptionsValidator>());

@@ -41,4 +41,12 @@ internal sealed partial class ZapierLog(ILogger logger)
     [LoggerMessage(EventId = 13, EventName = "PollFailed", Level = LogLevel.Debug,
         Message = "Poll {Poll} of action run {RunId} failed ({Reason}); the wait goes on")]
     public partial void PollFailed(string runId, int poll, string reason);
+
+    [LoggerMessage(EventId = 14, EventName = "CallbackArrived", Level = LogLevel.Debug,
+        Message = "Callback for action run {RunId} arrived with status {Status}, {Disposition}")]
+    public partial void CallbackArrived(string runId, string status, string disposition);
+
+    [LoggerMessage(EventId = 15, EventName = "WaitEndedByCallback", Level = LogLevel.Information,
+        Message = "Action run {RunId} ended with status {Status}, told by its callback, after {Polls} polls in {Elapsed}")]
+    public partial void WaitEndedByCallback(string runId, string status, int polls, TimeSpan elapsed);
 }

@@ -141,13 +141,21 @@ internal static class ZapierTelemetry
         return activity;
     }
 
-    /// <summary>Ends a wait's span; <paramref name="outcome"/> is success, error, timeout, canceled or failed.</summary>
-    public static void EndWait(Activity? activity, string outcome, string? status, int polls, TimeSpan elapsed, TimeSpan budgetWait, string? errorType)
+    /// <summary>
+    /// Ends a wait's span; <paramref name="outcome"/> is success, error, timeout, canceled or failed, and
+    /// <paramref name="endedBy"/> says what told the wait the run had ended: poll or callback (null when it did not end).
+    /// </summary>
+    public static void EndWait(Activity? activity, string outcome, string? status, int polls, TimeSpan elapsed, TimeSpan budgetWait, string? errorType, string? endedBy)
     {
         WaitsActive.Add(-1);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("zapier.action_run.outcome", outcome);
+            if (endedBy is not null)
+            {
+                activity.SetTag("zapier.action_run.ended_by", endedBy);
+            }
+
             activity.SetTag("zapier.action_run.polls", polls);
             activity.SetTag("zapier.budget.wait", budgetWait.TotalSeconds);
             if (status is not null)
@@ -164,7 +172,8 @@ internal static class ZapierTelemetry
 
         activity?.Dispose();
         var outcomeTag = new KeyValuePair<string, object?>("zapier.action_run.outcome", outcome);
-        PollsPerWait.Record(polls, outcomeTag);
-        WaitDuration.Record(elapsed.TotalSeconds, outcomeTag);
+        var endedByTag = new KeyValuePair<string, object?>("zapier.action_run.ended_by", endedBy ?? "none");
+        PollsPerWait.Record(polls, outcomeTag, endedByTag);
+        WaitDuration.Record(elapsed.TotalSeconds, outcomeTag, endedByTag);
     }
 }

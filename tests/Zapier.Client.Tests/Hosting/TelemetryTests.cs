@@ -116,11 +116,53 @@ public sealed class TelemetryTests : IDisposable
         Assert.Equal("success", wait.GetTagItem("zapier.action_run.outcome"));
         Assert.Equal("success", wait.GetTagItem("zapier.action_run.status"));
         Assert.Equal(2, wait.GetTagItem("zapier.action_run.polls"));
+        Assert.Equal("poll", wait.GetTagItem("zapier.action_run.ended_by"));
         _meters.ForceFlush();
         Assert.Equal(2, Sum("zapier.client.action_run.polls"));
         Assert.Equal(1, Count("zapier.client.action_run.wait.duration", ("zapier.action_run.outcome", "success")));
         Assert.Equal(0, Sum("zapier.client.action_run.waits.active"));
         AssertNoSecrets();
+    }
+
+    [Fact]
+    public async Task A_wait_ended_by_its_callback_says_so_in_its_span_and_metrics()
+    {
+        _stub.Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithCallback(_ => Json("""{"data":{"type":"run","status":"waiting","errors":[]}}""")));
+        var channel = new InProcessActionRunCompletionChannel();
+        using var client = new ZapierClient(new ZapierClientOptions { BaseUrl = _stub.BaseUrl, AccessToken = TestCredentials.AccessToken, ActionRunCompletions = channel });
+        var wait = client.GetActionRun("run-8").WaitForCompletionAsync(ActionRunWaitOptions.Default with { InitialDelay = TimeSpan.FromHours(1) });
+        while (client.Scheduler.Queued == 0)
+        {
+            await client.Scheduler.WhenChangedAsync();
+        }
+
+        Assert.True(ActionRunCompletion.TryParse("""{"data":{"type":"run","id":"run-8","status":"success","results":[],"errors":[]}}"""u8.ToArray(), out var completion, out _));
+        await channel.PublishAsync(completion);
+        var state = await wait;
+
+        Assert.True(state.Succeeded);
+        var span = Assert.Single(_spans, s => s.DisplayName == "zapier.action_run.wait");
+        Assert.Equal("callback", span.GetTagItem("zapier.action_run.ended_by"));
+        Assert.Equal("success", span.GetTagItem("zapier.action_run.outcome"));
+        Assert.Equal(0, span.GetTagItem("zapier.action_run.polls"));
+        _meters.ForceFlush();
+        Assert.Equal(1, Count("zapier.client.action_run.wait.duration", ("zapier.action_run.ended_by", "callback")));
+        Assert.Equal(0, Sum("zapier.client.action_run.waits.active"));
+    }
+
+    [Fact]
+    public async Task A_wait_that_throws_on_an_error_run_is_ended_once_in_the_metrics()
+    {
+        _stub.Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithCallback(_ => Json("""{"data":{"type":"run","status":"error","errors":[]}}""")));
+        using var client = Client();
+
+        await Assert.ThrowsAsync<ActionRunFailedException>(() => client.GetActionRun("run-9").WaitForCompletionAsync(
+            ActionRunWaitOptions.Default with { InitialDelay = TimeSpan.Zero, ThrowOnError = true }));
+
+        _meters.ForceFlush();
+        Assert.Equal(1, Count("zapier.client.action_run.wait.duration"));
+        Assert.Equal(1, Count("zapier.client.action_run.wait.duration", ("zapier.action_run.outcome", "error")));
+        Assert.Equal(0, Sum("zapier.client.action_run.waits.active"));
     }
 
     public void Dispose()
