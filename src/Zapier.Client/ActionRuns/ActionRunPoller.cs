@@ -139,7 +139,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
             runtime.Log.WaitPoll(id, last?.Status?.Value ?? lastError?.GetType().Name ?? "not polled", polls, due - now, final ? " (last, at the deadline)" : string.Empty);
             await scheduler.DelayUntilAsync(due, cancellationToken).ConfigureAwait(false);
             var queued = time.GetTimestamp();
-            var lease = final ? null : await gate.AcquireAsync(deadline, cancellationToken).ConfigureAwait(false);
+            var lease = final ? null : await gate.AcquireAsync(deadline, run.ZapierAdapter?.User?.Key, cancellationToken).ConfigureAwait(false);
             stats.BudgetWait += time.GetElapsedTime(queued);
             if (lease is null)
             {
