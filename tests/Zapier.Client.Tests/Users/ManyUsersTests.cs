@@ -138,6 +138,34 @@ public sealed class ManyUsersTests(Xunit.Abstractions.ITestOutputHelper output)
         await Assert.ThrowsAsync<ObjectDisposedException>(() => view.GetActionRun("run-1").UpdateStatusAsync());
     }
 
+    [Theory]
+    [InlineData(ClientWay.Constructed)]
+    [InlineData(ClientWay.Hosted)]
+    [InlineData(ClientWay.CallerTransport)]
+    public async Task Views_of_a_client_made_any_way_send_their_users_tokens_and_never_log_them(ClientWay way)
+    {
+        using var api = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"], StartAdminInterface = false });
+        api.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithCallback(r =>
+            (r.Path.EndsWith("/run-ok", StringComparison.Ordinal) ? FaultAnswer.Json(200, FaultAnswer.RunJson) : FaultAnswer.Error(403)).ToResponse()));
+        var logs = new CapturingLoggerProvider();
+        using var made = ClientUnderTest.Create(way, new ZapierClientOptions
+        {
+            BaseUrl = new Uri(api.Urls[0]),
+            AccessToken = TestCredentials.AccessToken,
+            LoggerFactory = logs,
+            Retry = ZapierRetryOptions.Default with { MaxRetries = 0 },
+        });
+
+        var ok = await made.Client.ForUser("secret-token-a").GetActionRun("run-ok").UpdateStatusAsync();
+        await Assert.ThrowsAsync<Errors.ZapierApiException>(() => made.Client.ForUser("u-b", _ => ValueTask.FromResult("secret-token-b")).GetActionRun("run-no").UpdateStatusAsync());
+
+        Assert.True(ok.Succeeded);
+        Assert.Equal(["Bearer secret-token-a", "Bearer secret-token-b"],
+            api.LogEntries.OrderBy(e => e.RequestMessage.DateTime).Select(e => e.RequestMessage.Headers!["Authorization"].Single()));
+        Assert.NotEmpty(logs.Lines); // the 403 was logged ...
+        Assert.DoesNotContain(logs.Lines, line => line.Contains("secret-token", StringComparison.Ordinal)); // ... without the token
+    }
+
     [Fact]
     public void A_view_refuses_an_empty_token_or_user_id()
     {
