@@ -95,7 +95,7 @@ public partial class ZapierClient : ZapierGeneratedClient, IDisposable
         request.Validate();
         if (request.ValidateInputs)
         {
-            await ActionRuns.Inputs.ActionInputValidator.CheckAsync(this, Core.InputFields, request, cancellationToken).ConfigureAwait(false);
+            await ActionRuns.Inputs.ActionInputValidator.CheckAsync(this, Core.InputFields.For(User), request, cancellationToken).ConfigureAwait(false);
         }
 
         var body = ActionRunBody.From(request);

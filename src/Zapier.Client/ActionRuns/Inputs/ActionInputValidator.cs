@@ -105,7 +105,7 @@ internal static class ActionInputValidator
     {
         var key = sent.Values.Any(v => v.Key is null)
             ? null
-            : string.Join("\n", new[] { "fields", UserOf(client), request.Action, request.Authentication ?? string.Empty }.Concat(sent.Select(s => s.Key + "=" + s.Value.Key)));
+            : string.Join("\n", new[] { "fields", request.Action, request.Authentication ?? string.Empty }.Concat(sent.Select(s => s.Key + "=" + s.Value.Key)));
         return cache.GetAsync(key, async ct =>
         {
             var inputs = new ListInputFieldsInputs();
@@ -240,15 +240,9 @@ internal static class ActionInputValidator
         return null;
     }
 
-    /// <summary>
-    /// The user a view of the client is for (empty for the client itself): fields and choices come from the user's
-    /// connected accounts, so one user's cached answers are never another's.
-    /// </summary>
-    private static string UserOf(ZapierClient client) => client.User?.Key as string ?? string.Empty;
-
     private static Task<Choices> ChoicesAsync(
         ZapierClient client, InputFieldCache cache, ActionRunRequest request, string field, CancellationToken cancellationToken) =>
-        cache.GetAsync(string.Join("\n", "choices", UserOf(client), request.Action, request.Authentication ?? string.Empty, field), async ct =>
+        cache.GetAsync(string.Join("\n", "choices", request.Action, request.Authentication ?? string.Empty, field), async ct =>
         {
             var parameters = new ChoiceParams { Authentication = request.Authentication, Inputs = new ChoiceInputs() };
             if (request.Authentication is null)
