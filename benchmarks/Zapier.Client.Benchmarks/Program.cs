@@ -7,10 +7,23 @@ using Zapier.Client.Benchmarks.Cost;
 // "callbacks" compares requests per completed run, polling against callbacks with the safety net (200 trials per T).
 // "cost" measures one GET of an action run against a Kestrel server in another process: raw HttpClient, plain Kiota
 // and ZapierClient per call (BenchmarkDotNet), and construction plus first call (20 cold processes per variant).
+// "users" prints the bytes of one more user view (ForUser) of a shared client; "users-bdn" measures it with BenchmarkDotNet.
 // "cost-quick" prints only the bytes allocated per call of each variant, in seconds (for work on the pipeline).
 if (args is [ColdStart.ChildMode, var variant, var url])
 {
     await ColdStart.RunChildAsync(variant, new Uri(url));
+    return;
+}
+
+if (args.Contains("users-bdn"))
+{
+    BenchmarkDotNet.Running.BenchmarkRunner.Run<UserViewBenchmarks>();
+    return;
+}
+
+if (args.Contains("users"))
+{
+    UserViewBenchmarks.RunQuick(10_000);
     return;
 }
 

@@ -96,7 +96,7 @@ public partial class ZapierClient : ZapierGeneratedClient, IDisposable
         request.Validate();
         if (request.ValidateInputs)
         {
-            await ActionRuns.Inputs.ActionInputValidator.CheckAsync(this, Core.InputFields, request, cancellationToken).ConfigureAwait(false);
+            await ActionRuns.Inputs.ActionInputValidator.CheckAsync(this, Core.InputFields.For(User), request, cancellationToken).ConfigureAwait(false);
         }
 
         var callbackUrl = request.CallbackUrl ?? Core.Options.ActionRunCallbackUrl;

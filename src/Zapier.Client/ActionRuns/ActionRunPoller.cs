@@ -14,6 +14,9 @@ namespace Zapier.Client.ActionRuns;
 /// </summary>
 internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierClientCore runtime, string id)
 {
+    /// <summary>Whose run this is: the budget lane of the user view it was made through (null for the client itself).</summary>
+    private readonly object? _lane = run.ZapierAdapter?.User?.Key;
+
     private const int MaxPollsWithoutStatus = 3;
 
     /// <summary>The least delay after a first failed poll, so a zero schedule still backs off.</summary>
@@ -133,7 +136,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
                 }
 
                 var queued = time.GetTimestamp();
-                var lease = final ? null : await runtime.Gate.AcquireAsync(deadline, cancellationToken).ConfigureAwait(false);
+                var lease = final ? null : await runtime.Gate.AcquireAsync(deadline, _lane, cancellationToken).ConfigureAwait(false);
                 budgetWait += time.GetElapsedTime(queued);
                 if (lease is null)
                 {

@@ -16,8 +16,10 @@ internal sealed class ZapierAuthenticationProvider(
 {
     private const string ClientIdParameter = "client_id";
 
-    // The schemes to satisfy depend only on the operation and on which credentials this provider has: choose once.
+    // The schemes to satisfy depend only on the operation and on which credentials the call has: choose once for
+    // calls with the client's own credentials, once for calls of a user's view (which always bring a token).
     private readonly ConcurrentDictionary<OperationEntry, string[]> _chosen = new();
+    private readonly ConcurrentDictionary<OperationEntry, string[]> _chosenForUser = new();
 
     public async Task AuthenticateRequestAsync(
         RequestInformation request, Dictionary<string, object>? additionalAuthenticationContext = null,
@@ -25,7 +27,10 @@ internal sealed class ZapierAuthenticationProvider(
     {
         ArgumentNullException.ThrowIfNull(request);
         var template = request.UrlTemplate ?? string.Empty;
-        var operation = request.GetRequestOption<ZapierCallContext>()?.Operation ?? OperationCatalog.Find(request);
+        var call = request.GetRequestOption<ZapierCallContext>();
+        var operation = call?.Operation ?? OperationCatalog.Find(request);
+        var user = call?.User;
+        var tokens = user?.Token ?? accessToken;
 
         // Operations such as create-zap-guess declare client_id as an ordinary query parameter: fill it if left unset.
         if (clientId is not null && template.Contains(ClientIdParameter, StringComparison.Ordinal)
@@ -39,12 +44,15 @@ internal sealed class ZapierAuthenticationProvider(
             return;
         }
 
-        var schemes = operation is null ? Choose(null) : _chosen.TryGetValue(operation, out var known) ? known : _chosen.GetOrAdd(operation, Choose);
+        var chosen = user is null ? _chosen : _chosenForUser;
+        var schemes = operation is null ? Choose(null, tokens is not null)
+            : chosen.TryGetValue(operation, out var known) ? known
+            : chosen.GetOrAdd(operation, static (o, state) => state.Provider.Choose(o, state.HasToken), (Provider: this, HasToken: tokens is not null));
         foreach (var scheme in schemes)
         {
             if (scheme == SecuritySchemes.OAuth)
             {
-                var token = await accessToken!(cancellationToken).ConfigureAwait(false);
+                var token = await tokens!(cancellationToken).ConfigureAwait(false);
                 if (string.IsNullOrWhiteSpace(token))
                 {
                     throw new ZapierCredentialsException(
@@ -62,12 +70,12 @@ internal sealed class ZapierAuthenticationProvider(
     }
 
     /// <summary>The schemes to satisfy: the first alternative, in schema order, whose credentials are configured.</summary>
-    private string[] Choose(OperationEntry? operation)
+    private string[] Choose(OperationEntry? operation, bool hasToken)
     {
         if (operation is null)
         {
             // A request the schema does not describe (e.g. a raw URL): bearer token when there is one.
-            return accessToken is null ? [] : [SecuritySchemes.OAuth];
+            return hasToken ? [SecuritySchemes.OAuth] : [];
         }
 
         if (operation.SecurityAlternatives.Length == 0)
@@ -77,7 +85,7 @@ internal sealed class ZapierAuthenticationProvider(
 
         foreach (var alternative in operation.SecurityAlternatives)
         {
-            if (alternative.All(r => IsAvailable(r.Scheme)))
+            if (alternative.All(r => IsAvailable(r.Scheme, hasToken)))
             {
                 return [.. alternative.Select(r => r.Scheme)];
             }
@@ -89,9 +97,9 @@ internal sealed class ZapierAuthenticationProvider(
             $"Operation '{operation.OperationId}' ({operation.Method} {operation.PathTemplate}) needs {needs}, which this client was not given.");
     }
 
-    private bool IsAvailable(string scheme) => scheme switch
+    private bool IsAvailable(string scheme, bool hasToken) => scheme switch
     {
-        SecuritySchemes.OAuth => accessToken is not null,
+        SecuritySchemes.OAuth => hasToken,
         SecuritySchemes.ClientId => clientId is not null,
         _ => false,
     };

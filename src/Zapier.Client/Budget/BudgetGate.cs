@@ -10,17 +10,22 @@ namespace Zapier.Client.Budget;
 internal sealed class BudgetGate(RequestScheduler scheduler, RateLimiter budget)
 {
     /// <summary>A permit; null when <paramref name="giveUpAt"/> came first (nothing was taken then).</summary>
-    public async ValueTask<RateLimitLease?> AcquireAsync(DateTimeOffset? giveUpAt, CancellationToken cancellationToken)
+    /// <param name="giveUpAt">When to stop waiting (a poll's deadline); null to wait as long as it takes.</param>
+    /// <param name="lane">The user the request is for: the default budget serves waiting users in turn.</param>
+    /// <param name="cancellationToken">Gives up the wait.</param>
+    public async ValueTask<RateLimitLease?> AcquireAsync(DateTimeOffset? giveUpAt, object? lane, CancellationToken cancellationToken)
     {
-        if (budget is SchedulerRateLimiter)
+        if (budget is SchedulerRateLimiter limiter)
         {
             // The default budget's slots already respect the server's hold: one queued wait, which gives up by itself.
             if (giveUpAt is not { } limit)
             {
-                return await budget.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+                return lane is null
+                    ? await budget.AcquireAsync(1, cancellationToken).ConfigureAwait(false)
+                    : await limiter.AcquireAsync(lane, cancellationToken).ConfigureAwait(false);
             }
 
-            return await scheduler.AcquireSlotBeforeAsync(limit, cancellationToken).ConfigureAwait(false) ? budget.AttemptAcquire(0) : null;
+            return await scheduler.AcquireSlotBeforeAsync(limit, lane, cancellationToken).ConfigureAwait(false) ? budget.AttemptAcquire(0) : null;
         }
 
         if (scheduler.HeldUntil is { } held)

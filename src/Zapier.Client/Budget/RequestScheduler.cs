@@ -4,14 +4,20 @@ namespace Zapier.Client.Budget;
 /// One clock for everything a client waits for, on a single timer, so many concurrent waits cost no thread and no
 /// timer each: the delays between action-run polls, HTTP retry backoffs (Polly sleeps on
 /// <see cref="SchedulerTimeProvider"/>), the server's hold (Retry-After, X-RateLimit-*) and the default request
-/// budget's evenly spaced slots (<see cref="SchedulerRateLimiter"/>).
+/// budget's evenly spaced slots (<see cref="SchedulerRateLimiter"/>). Slot waits queue in lanes, one per user of the
+/// client (<see cref="ZapierClient.ForUser(string)"/>) plus one for calls made without a user, and contended slots go
+/// round-robin between lanes: one user's thousand queued requests delay another user's request by at most one slot
+/// per other waiting user, not by a thousand.
 /// </summary>
 internal sealed class RequestScheduler : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private readonly PriorityQueue<Waiter, (DateTimeOffset Due, long Sequence)> _delays = new();
-    private readonly Queue<Waiter> _slots = new();
+    // Slot waits: one FIFO lane per user key; the ring holds the lanes that have waiters, served in turn.
+    private readonly Lane _defaultLane = new(null);
+    private readonly Dictionary<object, Lane> _lanes = [];
+    private readonly Queue<Lane> _ring = new();
     private readonly ITimer _timer;
     private readonly TimeSpan _interval;
     private long _sequence;
@@ -124,7 +130,13 @@ internal sealed class RequestScheduler : IDisposable
         {
             lock (_gate)
             {
-                return _slots.Count(w => !w.Done);
+                var count = 0;
+                foreach (var lane in _ring)
+                {
+                    count += lane.Waiters.Count(w => !w.Done);
+                }
+
+                return count;
             }
         }
     }
@@ -134,17 +146,19 @@ internal sealed class RequestScheduler : IDisposable
         new SchedulerTimer(this, callback, state, dueTime, period);
 
     /// <summary>Completes when the request budget allows one more request, which it then counts.</summary>
-    public Task AcquireSlotAsync(CancellationToken cancellationToken) =>
-        Enqueue(new Waiter(_time.GetUtcNow(), consumesSlot: true), cancellationToken);
+    /// <param name="lane">The user the request is for (null: no user); contended slots go round-robin between users.</param>
+    /// <param name="cancellationToken">Gives up the wait.</param>
+    public Task AcquireSlotAsync(object? lane, CancellationToken cancellationToken) =>
+        Enqueue(new Waiter(_time.GetUtcNow(), consumesSlot: true) { Lane = lane }, cancellationToken);
 
     /// <summary>
     /// Like <see cref="AcquireSlotAsync"/>, but gives up at <paramref name="giveUpAt"/>: completes with true when a
     /// slot was taken (and counted), with false when that time came first. One queued wait, so drivers of fake time
     /// see the give-up time as a wake-up.
     /// </summary>
-    public async Task<bool> AcquireSlotBeforeAsync(DateTimeOffset giveUpAt, CancellationToken cancellationToken)
+    public async Task<bool> AcquireSlotBeforeAsync(DateTimeOffset giveUpAt, object? lane, CancellationToken cancellationToken)
     {
-        var waiter = new Waiter(giveUpAt, consumesSlot: true) { CanGiveUp = true };
+        var waiter = new Waiter(giveUpAt, consumesSlot: true) { CanGiveUp = true, Lane = lane };
         await Enqueue(waiter, cancellationToken).ConfigureAwait(false);
         return !waiter.GaveUp;
     }
@@ -155,7 +169,7 @@ internal sealed class RequestScheduler : IDisposable
         lock (_gate)
         {
             var now = _time.GetUtcNow();
-            if (_slots.Count > 0 || now < _nextSlot || now < _heldUntil)
+            if (_ring.Count > 0 || now < _nextSlot || now < _heldUntil)
             {
                 return false;
             }
@@ -188,13 +202,19 @@ internal sealed class RequestScheduler : IDisposable
         List<Waiter> pending;
         lock (_gate)
         {
-            pending = [.. _slots.Where(w => !w.Done), .. _delays.UnorderedItems.Select(i => i.Element).Where(w => !w.Done)];
+            pending = [.. _ring.SelectMany(l => l.Waiters).Where(w => !w.Done), .. _delays.UnorderedItems.Select(i => i.Element).Where(w => !w.Done)];
             foreach (var waiter in pending)
             {
                 waiter.Done = true;
             }
 
-            _slots.Clear();
+            foreach (var lane in _ring)
+            {
+                lane.Waiters.Clear();
+            }
+
+            _ring.Clear();
+            _lanes.Clear();
             _delays.Clear();
             _queued = 0;
             SignalLocked();
@@ -230,7 +250,7 @@ internal sealed class RequestScheduler : IDisposable
         {
             if (waiter.ConsumesSlot)
             {
-                _slots.Enqueue(waiter);
+                EnqueueSlotLocked(waiter);
             }
 
             if (!waiter.ConsumesSlot || waiter.CanGiveUp)
@@ -336,9 +356,9 @@ internal sealed class RequestScheduler : IDisposable
                 Release(next, ref release);
             }
 
-            while (_slots.TryPeek(out var next) && (next.Done || (now >= _nextSlot && now >= _heldUntil)))
+            while (PeekSlotLocked() is { } next && (next.Done || (now >= _nextSlot && now >= _heldUntil)))
             {
-                _slots.Dequeue();
+                DequeueSlotLocked();
                 if (!next.Done)
                 {
                     _nextSlot = (now > _nextSlot ? now : _nextSlot) + _interval;
@@ -392,12 +412,82 @@ internal sealed class RequestScheduler : IDisposable
     {
         DateTimeOffset? wake = _delays.TryPeek(out _, out var key) ? key.Due : null;
         var slot = _nextSlot > _heldUntil ? _nextSlot : _heldUntil;
-        if (_slots.Count > 0 && (wake is null || slot < wake))
+        if (PeekSlotLocked() is not null && (wake is null || slot < wake))
         {
             wake = slot;
         }
 
         return wake;
+    }
+
+    private void EnqueueSlotLocked(Waiter waiter)
+    {
+        Lane lane;
+        if (waiter.Lane is not { } key)
+        {
+            lane = _defaultLane;
+        }
+        else if (!_lanes.TryGetValue(key, out lane!))
+        {
+            lane = new Lane(key);
+            _lanes.Add(key, lane);
+        }
+
+        lane.Waiters.Enqueue(waiter);
+        if (!lane.InRing)
+        {
+            lane.InRing = true;
+            _ring.Enqueue(lane);
+        }
+    }
+
+    /// <summary>
+    /// The slot wait to serve next: the head of the lane whose turn it is. Lanes left empty (their waits cancelled or
+    /// given up) leave the ring here.
+    /// </summary>
+    private Waiter? PeekSlotLocked()
+    {
+        while (_ring.TryPeek(out var lane))
+        {
+            if (lane.Waiters.TryPeek(out var head))
+            {
+                return head;
+            }
+
+            RetireLocked(_ring.Dequeue());
+        }
+
+        return null;
+    }
+
+    /// <summary>Takes the head of the current lane; a served live wait passes the turn to the next lane.</summary>
+    private void DequeueSlotLocked()
+    {
+        var lane = _ring.Peek();
+        var served = lane.Waiters.Dequeue();
+        if (served.Done && lane.Waiters.Count > 0)
+        {
+            return; // a cancelled wait was skipped: the lane keeps its turn
+        }
+
+        _ring.Dequeue();
+        if (lane.Waiters.Count > 0)
+        {
+            _ring.Enqueue(lane);
+        }
+        else
+        {
+            RetireLocked(lane);
+        }
+    }
+
+    private void RetireLocked(Lane lane)
+    {
+        lane.InRing = false;
+        if (lane.Key is { } key)
+        {
+            _lanes.Remove(key); // a user with nothing queued costs nothing
+        }
     }
 
     private void SignalLocked()
@@ -431,6 +521,19 @@ internal sealed class RequestScheduler : IDisposable
         public bool CanGiveUp { get; init; }
 
         public bool GaveUp { get; set; }
+
+        /// <summary>The user whose lane a slot wait queues in (null: the lane of calls without a user).</summary>
+        public object? Lane { get; init; }
+    }
+
+    /// <summary>The queued slot waits of one user, in order.</summary>
+    private sealed class Lane(object? key)
+    {
+        public object? Key { get; } = key;
+
+        public Queue<Waiter> Waiters { get; } = new();
+
+        public bool InRing { get; set; }
     }
 
     /// <summary>

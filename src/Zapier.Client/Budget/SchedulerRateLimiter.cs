@@ -72,12 +72,24 @@ internal sealed class SchedulerRateLimiter(RequestScheduler scheduler, int reque
             return ValueTask.FromResult(Granted);
         }
 
-        return QueueAsync(cancellationToken);
+        return QueueAsync(lane: null, cancellationToken);
     }
 
-    private async ValueTask<RateLimitLease> QueueAsync(CancellationToken cancellationToken)
+    /// <summary>Like <see cref="RateLimiter.AcquireAsync"/> for one permit, queueing in <paramref name="lane"/>'s lane (a user's).</summary>
+    public ValueTask<RateLimitLease> AcquireAsync(object? lane, CancellationToken cancellationToken)
     {
-        await scheduler.AcquireSlotAsync(cancellationToken).ConfigureAwait(false);
+        if (scheduler.TryAcquireSlotNow())
+        {
+            Interlocked.Increment(ref _granted);
+            return ValueTask.FromResult(Granted);
+        }
+
+        return QueueAsync(lane, cancellationToken);
+    }
+
+    private async ValueTask<RateLimitLease> QueueAsync(object? lane, CancellationToken cancellationToken)
+    {
+        await scheduler.AcquireSlotAsync(lane, cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _granted);
         return Granted;
     }

@@ -13,7 +13,7 @@ public partial class ActionRunsItemRequestBuilder
     public Task<ActionRunState> WaitForCompletionAsync(
         ActionRunWaitOptions? options = null, IProgress<ActionRunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var runtime = (RequestAdapter as ZapierRequestAdapter)?.Core
+        var runtime = ZapierAdapter?.Core
             ?? throw new InvalidOperationException("Waiting needs a request builder obtained from a ZapierClient.");
         var id = PathParameters.TryGetValue("id", out var value) ? value?.ToString() : null;
         if (string.IsNullOrEmpty(id))
@@ -23,4 +23,7 @@ public partial class ActionRunsItemRequestBuilder
 
         return new ActionRun(id, this, runtime).WaitForCompletionAsync(options, progress, cancellationToken);
     }
+
+    /// <summary>The client's adapter this builder sends through (a user's view has its own, carrying the user's credential).</summary>
+    internal ZapierRequestAdapter? ZapierAdapter => RequestAdapter as ZapierRequestAdapter;
 }

@@ -44,7 +44,7 @@ internal sealed class BudgetHandler(RequestScheduler scheduler, RateLimiter budg
         }
 
         var started = scheduler.Time.GetTimestamp();
-        using var lease = (await _gate.AcquireAsync(giveUpAt: null, cancellationToken).ConfigureAwait(false))!;
+        using var lease = (await _gate.AcquireAsync(giveUpAt: null, call?.User?.Key, cancellationToken).ConfigureAwait(false))!;
         var waited = scheduler.Time.GetElapsedTime(started);
         if (call is not null)
         {

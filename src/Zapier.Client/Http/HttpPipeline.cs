@@ -7,6 +7,7 @@ namespace Zapier.Client.Http;
 /// The client's HTTP pipeline, the same for <c>new ZapierClient(...)</c> and for clients from
 /// <c>AddZapierClient</c> (where <c>IHttpClientFactory</c> owns the handlers' lifetimes). Outermost first:
 /// <list type="number">
+/// <item><see cref="UserTokenRenewalHandler"/>: a user's view renews a rejected token once on a 401 and sends again;</item>
 /// <item><see cref="RetryPolicyHandler"/>: Polly retries with backoff on the client's clock (<see cref="Resilience.CallResilience"/>);</item>
 /// <item><see cref="BudgetHandler"/>: a permit from the request budget for each attempt, after the server's hold;</item>
 /// <item><see cref="AttemptTimeoutHandler"/>: each attempt's time limit, counted after its budget wait;</item>
@@ -21,6 +22,7 @@ internal static class HttpPipeline
     /// <summary>Fresh handler instances over the core's shared state (the factory builds a chain per handler lifetime).</summary>
     public static IEnumerable<DelegatingHandler> Handlers(ZapierClientCore core)
     {
+        yield return new UserTokenRenewalHandler();
         yield return new RetryPolicyHandler(core.Resilience, core.Options.Retry);
         yield return new BudgetHandler(core.Scheduler, core.Budget, core.Options.Retry);
         yield return new AttemptTimeoutHandler(core.Time, core.Options.Retry);

@@ -15,6 +15,9 @@ internal sealed class ZapierCallContext : IRequestOption
     /// <summary>The schema operation of the call, when the client knows it.</summary>
     public OperationEntry? Operation { get; set; }
 
+    /// <summary>The user the call is made for (a view from <see cref="ZapierClient.ForUser(string)"/>); null for the client's own credential.</summary>
+    public Authentication.ZapierUserCredential? User { get; set; }
+
     /// <summary>Retry settings for this call (the request's own <see cref="ZapierRetryOptions"/> or the client's).</summary>
     public ZapierRetryOptions? Retry { get; set; }
 

@@ -15,20 +15,26 @@ namespace Zapier.Client.Http;
 /// failure reaches the caller as one member of the <see cref="ZapierException"/> family. Also carries the client's
 /// <see cref="ZapierClientCore"/> to hand-written extensions of the generated request builders.
 /// </summary>
-internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCore core) : IRequestAdapter
+internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCore core, Authentication.ZapierUserCredential? user = null) : IRequestAdapter
 {
     /// <summary>What the client shares among its requests and waits.</summary>
     public ZapierClientCore Core { get; } = core;
 
-    public ISerializationWriterFactory SerializationWriterFactory => inner.SerializationWriterFactory;
+    /// <summary>Kiota's adapter underneath, which a user's view shares with its client.</summary>
+    public IRequestAdapter Inner { get; } = inner;
+
+    /// <summary>The user whose credential every call through this adapter carries (null: the client's own).</summary>
+    public Authentication.ZapierUserCredential? User { get; } = user;
+
+    public ISerializationWriterFactory SerializationWriterFactory => Inner.SerializationWriterFactory;
 
     public string? BaseUrl
     {
-        get => inner.BaseUrl;
-        set => inner.BaseUrl = value;
+        get => Inner.BaseUrl;
+        set => Inner.BaseUrl = value;
     }
 
-    public void EnableBackingStore(IBackingStoreFactory backingStoreFactory) => inner.EnableBackingStore(backingStoreFactory);
+    public void EnableBackingStore(IBackingStoreFactory backingStoreFactory) => Inner.EnableBackingStore(backingStoreFactory);
 
     public async Task<ModelType?> SendAsync<ModelType>(
         RequestInformation requestInfo, ParsableFactory<ModelType> factory,
@@ -38,7 +44,7 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
         using var scope = Begin(requestInfo, cancellationToken);
         try
         {
-            var model = await inner.SendAsync(requestInfo, factory, WithFallback(errorMapping), scope.Token).ConfigureAwait(false);
+            var model = await Inner.SendAsync(requestInfo, factory, WithFallback(errorMapping), scope.Token).ConfigureAwait(false);
             if (CarriesErrorDocument(model, out var errors))
             {
                 await RefuseErrorDocumentAsync(errors).ConfigureAwait(false);
@@ -61,7 +67,7 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
         using var scope = Begin(requestInfo, cancellationToken);
         try
         {
-            var models = await inner.SendCollectionAsync(requestInfo, factory, WithFallback(errorMapping), scope.Token).ConfigureAwait(false);
+            var models = await Inner.SendCollectionAsync(requestInfo, factory, WithFallback(errorMapping), scope.Token).ConfigureAwait(false);
             scope.Succeeded();
             return models;
         }
@@ -78,7 +84,7 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
         using var scope = Begin(requestInfo, cancellationToken);
         try
         {
-            var value = await inner.SendPrimitiveAsync<ModelType>(requestInfo, WithFallback(errorMapping), scope.Token).ConfigureAwait(false);
+            var value = await Inner.SendPrimitiveAsync<ModelType>(requestInfo, WithFallback(errorMapping), scope.Token).ConfigureAwait(false);
             scope.Succeeded();
             return value;
         }
@@ -95,7 +101,7 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
         using var scope = Begin(requestInfo, cancellationToken);
         try
         {
-            var values = await inner.SendPrimitiveCollectionAsync<ModelType>(requestInfo, WithFallback(errorMapping), scope.Token).ConfigureAwait(false);
+            var values = await Inner.SendPrimitiveCollectionAsync<ModelType>(requestInfo, WithFallback(errorMapping), scope.Token).ConfigureAwait(false);
             scope.Succeeded();
             return values;
         }
@@ -112,7 +118,7 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
         using var scope = Begin(requestInfo, cancellationToken);
         try
         {
-            await inner.SendNoContentAsync(requestInfo, WithFallback(errorMapping), scope.Token).ConfigureAwait(false);
+            await Inner.SendNoContentAsync(requestInfo, WithFallback(errorMapping), scope.Token).ConfigureAwait(false);
             scope.Succeeded();
         }
         catch (Exception e)
@@ -122,7 +128,7 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
     }
 
     public Task<T?> ConvertToNativeRequestAsync<T>(RequestInformation requestInfo, CancellationToken cancellationToken = default) =>
-        inner.ConvertToNativeRequestAsync<T>(requestInfo, cancellationToken);
+        Inner.ConvertToNativeRequestAsync<T>(requestInfo, cancellationToken);
 
     /// <summary>
     /// A success status whose body is Zapier's error document (top-level errors[] where the model expects none) is not
@@ -209,6 +215,7 @@ internal sealed class ZapierRequestAdapter(IRequestAdapter inner, ZapierClientCo
             request.AddRequestOptions([call]);
         }
 
+        call.User ??= User;
         call.Operation ??= OperationCatalog.Find(request);
         call.Retry ??= request.GetRequestOption<ZapierRetryOptions>() ?? Core.Options.Retry;
         return new CallScope(this, request, call, cancellationToken);

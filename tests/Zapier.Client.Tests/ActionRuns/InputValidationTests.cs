@@ -257,6 +257,21 @@ public sealed class InputValidationTests
     }
 
     [Fact]
+    public async Task Through_user_views_the_fields_are_fetched_per_user_with_that_users_token_and_never_shared()
+    {
+        using var stub = Stub();
+
+        await stub.DriveAsync(stub.Client.ForUser("token-a").StartActionRunAsync(Request(ValidInputs)));
+        await stub.DriveAsync(stub.Client.ForUser("token-b").StartActionRunAsync(Request(ValidInputs)));
+        await stub.DriveAsync(stub.Client.ForUser("token-a").StartActionRunAsync(Request(ValidInputs)));
+
+        Assert.Equal(["Bearer token-a", "Bearer token-b"], stub.Requests.Where(r => r.Path.EndsWith("/inputs", StringComparison.Ordinal))
+            .Select(r => r.Headers!["Authorization"].Single()));
+        Assert.Equal(["Bearer token-a", "Bearer token-b", "Bearer token-a"], stub.Requests.Where(r => r.Path == "/v2/action-runs")
+            .Select(r => r.Headers!["Authorization"].Single()));
+    }
+
+    [Fact]
     public async Task A_zero_cache_lifetime_fetches_the_fields_for_every_validated_run()
     {
         using var stub = Stub(cache: TimeSpan.Zero);
