@@ -158,6 +158,9 @@ internal sealed class ActionRunCallbackReceiver
         ValidAudience = _options.ValidAudience,
     };
 
+    /// <summary>How long Zapier's callback tokens are valid, per its documentation.</summary>
+    private static readonly TimeSpan MaxLifetime = TimeSpan.FromMinutes(5);
+
     /// <summary>
     /// Why the token's times refuse it, or null: it must have <c>exp</c> and <c>iat</c> (Zapier's documentation says
     /// its tokens carry both and are valid 5 minutes), not be expired, not be issued in the future, not be used before
@@ -174,6 +177,20 @@ internal sealed class ActionRunCallbackReceiver
         if (!jwt.TryGetPayloadValue<long>("iat", out var issuedAt))
         {
             return "The signature has no issue time (iat).";
+        }
+
+
+        // Unix seconds outside DateTimeOffset's range would throw: such a token is refused, not a 500.
+        const long MaxSeconds = 253402300799;
+        if (expires is < 0 or > MaxSeconds || issuedAt is < 0 or > MaxSeconds)
+        {
+            return "The signature's times (exp, iat) are out of range.";
+        }
+
+        // Zapier's tokens are valid 5 minutes: one that claims much longer is not Zapier's, or is meant to be replayed.
+        if (TimeSpan.FromSeconds(expires - issuedAt) > MaxLifetime + skew)
+        {
+            return "The signature is valid for longer than Zapier's tokens are (exp - iat over 5 minutes).";
         }
 
         if (DateTimeOffset.FromUnixTimeSeconds(expires) + skew < now)

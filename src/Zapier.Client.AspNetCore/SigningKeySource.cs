@@ -28,7 +28,8 @@ internal sealed class SigningKeySource
     private readonly SemaphoreSlim _fetching = new(1, 1);
     private IReadOnlyList<SecurityKey> _keys = [];
     private DateTimeOffset? _fetchedAt;
-    private DateTimeOffset? _lastAttempt;
+    private DateTimeOffset? _nextAttempt;
+    private int _failures;
 
     public SigningKeySource(IOptions<ZapierActionRunCallbackOptions> options, IHttpClientFactory http, TimeProvider time, CallbackLog log)
     {
@@ -61,7 +62,7 @@ internal sealed class SigningKeySource
 
         return Volatile.Read(ref _keys) is { Count: > 0 } keys
             ? keys
-            : throw new SigningKeysUnavailableException("Zapier's JWKS could not be fetched and no key is cached; the next fetch waits for JwksRefreshFloor.");
+            : throw new SigningKeysUnavailableException("Zapier's JWKS could not be fetched and no key is cached; it is fetched again within seconds, then less often.");
     }
 
     private async Task FetchOnceAsync(Uri url, string kid, CancellationToken cancellationToken)
@@ -69,19 +70,25 @@ internal sealed class SigningKeySource
         await _fetching.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var now = _time.GetUtcNow();
-            if (NeedsFetch(kid, now)) // another request may have fetched while this one queued
+            if (NeedsFetch(kid, _time.GetUtcNow())) // another request may have fetched while this one queued
             {
-                _lastAttempt = now;
+                // Not the caller's token: a request that goes away (or is made to) must not cut the fetch short, and
+                // only a fetch that ended counts as an attempt. The fetching client's own timeout bounds it.
                 try
                 {
-                    var keys = await FetchAsync(url, cancellationToken).ConfigureAwait(false);
+                    var keys = await FetchAsync(url, CancellationToken.None).ConfigureAwait(false);
                     Volatile.Write(ref _keys, keys);
-                    _fetchedAt = now;
+                    _fetchedAt = _time.GetUtcNow();
+                    _failures = 0;
+                    _nextAttempt = _fetchedAt + _options.JwksRefreshFloor;
                     _log.JwksFetched(keys.Count);
                 }
-                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                catch (Exception e)
                 {
+                    // Soon again, then less and less often up to the floor: Zapier's retries come within seconds.
+                    _failures++;
+                    var delay = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, _failures), _options.JwksRefreshFloor.TotalSeconds));
+                    _nextAttempt = _time.GetUtcNow() + delay;
                     _log.JwksFetchFailed(e.GetType().Name, e.Message); // the keys fetched before (if any) stay in use
                 }
             }
@@ -94,7 +101,7 @@ internal sealed class SigningKeySource
 
     private bool NeedsFetch(string kid, DateTimeOffset now)
     {
-        if (_lastAttempt is { } attempt && now - attempt < _options.JwksRefreshFloor)
+        if (_nextAttempt is { } next && now < next)
         {
             return false; // whatever the reason, not again so soon
         }

@@ -38,6 +38,9 @@ public sealed class ZapierActionRunCallbackOptions
     /// </summary>
     public TimeSpan JwksRefreshFloor { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The least <see cref="JwksRefreshFloor"/> accepted.</summary>
+    public static readonly TimeSpan MinimumRefreshFloor = TimeSpan.FromSeconds(10);
+
     /// <summary>The accepted <c>alg</c> values; null means <see cref="DefaultAlgorithms"/>. HS* and <c>none</c> cannot be listed.</summary>
     public IList<string>? ValidAlgorithms { get; set; }
 
@@ -106,9 +109,10 @@ public sealed class ZapierActionRunCallbackOptions
             problems.Add($"ClockSkew must be between 0 and 5 minutes (a callback token is valid for 5 minutes); it is {ClockSkew}.");
         }
 
-        if (JwksRefreshInterval <= TimeSpan.Zero || JwksRefreshFloor < TimeSpan.Zero || JwksRefreshFloor > JwksRefreshInterval)
+        if (JwksRefreshInterval <= TimeSpan.Zero || JwksRefreshFloor < MinimumRefreshFloor || JwksRefreshFloor > JwksRefreshInterval)
         {
-            problems.Add($"JwksRefreshInterval must be positive and JwksRefreshFloor between 0 and it; they are {JwksRefreshInterval} and {JwksRefreshFloor}.");
+            problems.Add($"JwksRefreshInterval must be positive and JwksRefreshFloor between {MinimumRefreshFloor.TotalSeconds:0} s and it " +
+                $"(a lower floor lets forged key ids turn into a flood of fetches); they are {JwksRefreshInterval} and {JwksRefreshFloor}.");
         }
 
         if (MaxBodyBytes < 1024 || MaxBodyBytes > Array.MaxLength)

@@ -98,7 +98,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
 
             while (true)
             {
-                if ((ended = FromCallback(listener)) is not null)
+                if ((ended = FromCallback(listener, callbackExpected, last)) is not null)
                 {
                     break; // the callback came before the wait or during its sleep
                 }
@@ -130,7 +130,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
                 progress?.Report(new ActionRunProgress(id, last?.Status?.Value, polls, due - now, now - started));
                 runtime.Log.WaitPoll(id, last?.Status?.Value ?? lastError?.GetType().Name ?? "not polled", polls, due - now, final ? " (last, at the deadline)" : string.Empty);
                 await scheduler.DelayUntilAsync(due, listener, cancellationToken).ConfigureAwait(false);
-                if ((ended = FromCallback(listener)) is not null)
+                if ((ended = FromCallback(listener, callbackExpected, last)) is not null)
                 {
                     break;
                 }
@@ -202,7 +202,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
                     notBefore = ThrottledUntil(last);
                 }
 
-                if ((ended = FromCallback(listener)) is not null)
+                if ((ended = FromCallback(listener, callbackExpected, last)) is not null)
                 {
                     break; // the callback came while the poll was in flight
                 }
@@ -257,9 +257,15 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
         return Finish(ended, options);
     }
 
-    /// <summary>The state the run's callback reported, once it arrived.</summary>
-    private ActionRunState? FromCallback(ActionRunCompletionHub.Listener? listener) =>
-        listener?.Completion is { } completion ? completion.ToState(runtime.Time.GetUtcNow()) : null;
+    /// <summary>
+    /// The state the run's callback reported, once it arrived, if this waiter may see it. Callbacks are matched by run
+    /// id alone; through a user's view, a run the view did not start is trusted only after one of its own polls (with
+    /// the user's token) showed the user may read it: another user's run must not end this wait with its results.
+    /// </summary>
+    private ActionRunState? FromCallback(ActionRunCompletionHub.Listener? listener, bool startedHere, ActionRunState? polled) =>
+        listener?.Completion is { } completion && (_lane is null || startedHere || polled is not null)
+            ? completion.ToState(runtime.Time.GetUtcNow())
+            : null;
 
     private static ActionRunState Finish(ActionRunState state, ActionRunWaitOptions options) =>
         options.ThrowOnError && state.Status is { IsError: true } ? throw new ActionRunFailedException(state) : state;

@@ -80,9 +80,9 @@ internal sealed class RequestScheduler : IDisposable
     /// </summary>
     public Task DelayUntilAsync(DateTimeOffset due, Wakeup? wakeup, CancellationToken cancellationToken)
     {
-        if (wakeup is null)
+        if (wakeup is null || cancellationToken.IsCancellationRequested)
         {
-            return DelayUntilAsync(due, cancellationToken);
+            return DelayUntilAsync(due, cancellationToken); // a cancelled sleep is never queued: Wake must not count it
         }
 
         var waiter = new Waiter(due, consumesSlot: false);

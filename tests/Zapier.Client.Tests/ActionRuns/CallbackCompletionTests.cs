@@ -113,6 +113,38 @@ public sealed class CallbackCompletionTests : FakeClockStubTest, IDisposable
     }
 
     [Fact]
+    public async Task Through_a_users_view_another_users_kept_callback_does_not_end_the_wait_before_a_poll_shows_the_run()
+    {
+        Stub.Script("bobs-run", Answer.Error(404)); // not Alice's run: Zapier answers her token with 404
+        await _channel.PublishAsync(Completion("bobs-run")); // Bob's callback, kept for a wait to come
+
+        var wait = _listening.ForUser("alice-token").GetActionRun("bobs-run").WaitForCompletionAsync();
+        var error = await Assert.ThrowsAsync<Errors.ZapierApiException>(() => FakeTimeDriver.DriveAsync(Clock, _listening, wait));
+
+        Assert.Equal(404, error.StatusCode);
+        Assert.Single(Stub.PollTimes("bobs-run"));
+    }
+
+    [Fact]
+    public async Task Through_a_users_view_a_run_it_started_ends_on_its_callback()
+    {
+        AnswerCreate("alices-run");
+        Stub.Script("alices-run", Answer.Run("waiting"));
+        var run = await _listening.ForUser("alice-token").StartActionRunAsync(new ActionRunRequest("core:1"));
+        var wait = run.WaitForCompletionAsync();
+        while (_listening.Scheduler.Queued == 0)
+        {
+            await _listening.Scheduler.WhenChangedAsync();
+        }
+
+        await _channel.PublishAsync(Completion("alices-run"));
+        var state = await wait;
+
+        Assert.True(state.Succeeded);
+        Assert.Empty(Stub.PollTimes("alices-run"));
+    }
+
+    [Fact]
     public async Task A_completion_nobody_waits_on_is_kept_for_ten_minutes()
     {
         Stub.Script("arun_4", Answer.Run("success"));

@@ -68,6 +68,9 @@ public sealed class ActionRunCompletion
     /// <inheritdoc />
     public override string ToString() => $"action run {RunId}: {Status} (callback)";
 
+    /// <summary>The longest run id accepted (Zapier's are uuids or short prefixed ids).</summary>
+    public const int MaxIdLength = 128;
+
     private static string? Check(JsonElement root, out string? id, out string? status)
     {
         id = status = null;
@@ -84,6 +87,11 @@ public sealed class ActionRunCompletion
         if (!data.TryGetProperty("id", out var idElement) || idElement.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(idElement.GetString()))
         {
             return "data.id is missing or not a string";
+        }
+
+        if (idElement.GetString()!.Length > MaxIdLength)
+        {
+            return $"data.id is longer than {MaxIdLength} characters"; // run ids are short; a long one only costs memory where ids are kept
         }
 
         if (!data.TryGetProperty("status", out var statusElement) || statusElement.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(statusElement.GetString()))

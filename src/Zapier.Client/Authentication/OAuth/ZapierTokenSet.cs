@@ -14,4 +14,13 @@ public sealed record ZapierTokenSet
 
     /// <summary>The granted scopes, space-separated, if Zapier said.</summary>
     public string? Scope { get; init; }
+
+    /// <summary>Lists the set without its secrets, so that logging it cannot leak a token.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("AccessToken = [redacted], RefreshToken = ").Append(RefreshToken is null ? "null" : "[redacted]")
+            .Append(", ExpiresAt = ").Append(ExpiresAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "null")
+            .Append(", Scope = ").Append(Scope ?? "null");
+        return true;
+    }
 }

@@ -43,6 +43,11 @@ public sealed class ZapierUserTokenProvider : IZapierUserTokenProvider
             return tokens.AccessToken;
         }
 
+        if (tokens.RefreshToken is null && tokens.ExpiresAt > _oauth.Options.TimeProvider.GetUtcNow())
+        {
+            return tokens.AccessToken; // nothing to refresh with: use it until it actually expires
+        }
+
         return (await RefreshAsync(userId, tokens, cancellationToken).ConfigureAwait(false)).AccessToken;
     }
 
@@ -115,6 +120,14 @@ public sealed class ZapierUserTokenProvider : IZapierUserTokenProvider
         }
         catch (ZapierOAuthException e) when (e.Error is "invalid_grant")
         {
+            // The user may have authorized again (or another instance rotated the tokens) while this refresh ran: keep
+            // what is stored now unless it is still the set that was refused.
+            var now = await _store.GetAsync(userId, CancellationToken.None).ConfigureAwait(false);
+            if (now is not null && (now.AccessToken != stale.AccessToken || now.RefreshToken != stale.RefreshToken))
+            {
+                return now;
+            }
+
             await _store.RemoveAsync(userId, CancellationToken.None).ConfigureAwait(false);
             throw new ZapierReauthorizationRequiredException(
                 userId, $"Zapier refused the refresh token of user '{userId}' (revoked or expired): send the user through authorization again.",
