@@ -4,8 +4,9 @@ namespace Zapier.Client.Redis;
 internal readonly record struct Decision(bool Reserved, TimeSpan Wait);
 
 /// <summary>
-/// The same spacing as the Redis script, kept in this process: the budget's fallback while Redis is out, and the
-/// floor it passes to Redis when Redis is back, so this process does not burst on return.
+/// The same spacing as the Redis script, kept in this process: the budget's fallback while Redis is out (starting
+/// after the last slot Redis gave this process), and the floor it passes to Redis when Redis is back, so this process
+/// does not burst on the switch either way.
 /// </summary>
 internal sealed class LocalSpacing(TimeSpan interval)
 {
@@ -48,6 +49,18 @@ internal sealed class LocalSpacing(TimeSpan interval)
 
             _next = slot + interval;
             return new Decision(true, wait);
+        }
+    }
+
+    /// <summary>Moves the next local slot to at least <paramref name="slot"/> (a slot Redis reserved for this process).</summary>
+    public void NotBefore(DateTimeOffset slot)
+    {
+        lock (_gate)
+        {
+            if (slot > _next)
+            {
+                _next = slot;
+            }
         }
     }
 

@@ -24,9 +24,6 @@ public sealed class ZapierRedisBudget : RateLimiter
     /// <summary>Furthest ahead a slot is reserved; a later one is asked for again when it comes within reach.</summary>
     internal static readonly TimeSpan ReserveAhead = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long after a Redis failure the budget stays on its failure mode before asking Redis again.</summary>
-    internal static readonly TimeSpan RetryRedisAfter = TimeSpan.FromSeconds(1);
-
     private static readonly Meter Meter = new(MeterName);
     private static readonly Counter<long> LocalPermitCounter = Meter.CreateCounter<long>(
         "zapier.client.redis_budget.local_permits", "{permit}", "Permits granted by the local fallback budget while Redis was out.");
@@ -252,7 +249,14 @@ public sealed class ZapierRedisBudget : RateLimiter
                     RedisBudgetLog.BackOnRedis(_log, LocalPermits);
                 }
 
-                return new Decision((long)answer![0] == 1, TimeSpan.FromTicks((long)answer[1] * 10));
+                var decision = new Decision((long)answer![0] == 1, TimeSpan.FromTicks((long)answer[1] * 10));
+                if (decision.Reserved)
+                {
+                    // Should Redis fail now, this process's local budget starts after the slots Redis already gave it.
+                    _local.NotBefore(now + decision.Wait);
+                }
+
+                return decision;
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -263,7 +267,7 @@ public sealed class ZapierRedisBudget : RateLimiter
         if (_options.OnRedisFailure == ZapierRedisFailureMode.Refuse)
         {
             var again = new DateTimeOffset(Interlocked.Read(ref _retryRedisAtTicks), TimeSpan.Zero) - now;
-            return new Decision(false, again > TimeSpan.Zero ? -again : -RetryRedisAfter);
+            return new Decision(false, again > TimeSpan.Zero ? -again : -_options.RedisRetryInterval);
         }
 
         var local = _local.Reserve(now, furthest);
@@ -280,7 +284,7 @@ public sealed class ZapierRedisBudget : RateLimiter
     {
         Interlocked.Increment(ref _failures);
         FailureCounter.Add(1);
-        Interlocked.Exchange(ref _retryRedisAtTicks, (_time.GetUtcNow() + RetryRedisAfter).UtcTicks);
+        Interlocked.Exchange(ref _retryRedisAtTicks, (_time.GetUtcNow() + _options.RedisRetryInterval).UtcTicks);
         if (Interlocked.Exchange(ref _onFallback, 1) == 0)
         {
             RedisBudgetLog.RedisFailed(_log, _options.OnRedisFailure, LocalRequestsPerMinute, e.GetType().Name, e.Message);

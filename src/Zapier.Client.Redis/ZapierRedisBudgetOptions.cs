@@ -8,13 +8,14 @@ public enum ZapierRedisFailureMode
 {
     /// <summary>
     /// Each process spaces its own requests at the smaller limit divided by <see cref="ZapierRedisBudgetOptions.FleetSize"/>
-    /// (so the fleet stays under it), logs a warning and counts the permits; Redis is asked again a second later.
+    /// (so the fleet stays under it), logs a warning and counts the permits; Redis is asked again after
+    /// <see cref="ZapierRedisBudgetOptions.RedisRetryInterval"/>.
     /// </summary>
     LocalBudget,
 
     /// <summary>
     /// Requests are refused (the client fails them with <c>ZapierBudgetException</c>, nothing sent; action-run polls
-    /// keep trying until their deadline); Redis is asked again a second later.
+    /// keep trying until their deadline); Redis is asked again after <see cref="ZapierRedisBudgetOptions.RedisRetryInterval"/>.
     /// </summary>
     Refuse,
 }
@@ -61,6 +62,13 @@ public sealed class ZapierRedisBudgetOptions
     /// <summary>Longest wait for one Redis command (and for connecting) before the failure mode applies; defaults to 1 second.</summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long after a failed Redis command the failure mode applies before Redis is asked again; defaults to 1 second.
+    /// The shorter, the sooner a fleet is back on one budget after an outage (while some processes still keep to their
+    /// local share and others are back on Redis, the fleet can go over the limit by up to this long at the local rate).
+    /// </summary>
+    public TimeSpan RedisRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The clock for local waits; defaults to the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -95,6 +103,11 @@ public sealed class ZapierRedisBudgetOptions
         if (OperationTimeout <= TimeSpan.Zero || OperationTimeout > TimeSpan.FromMinutes(1))
         {
             throw new ArgumentOutOfRangeException(nameof(OperationTimeout), OperationTimeout, "OperationTimeout must be positive and at most a minute.");
+        }
+
+        if (RedisRetryInterval <= TimeSpan.Zero || RedisRetryInterval > TimeSpan.FromMinutes(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RedisRetryInterval), RedisRetryInterval, "RedisRetryInterval must be positive and at most a minute.");
         }
 
         if (!Enum.IsDefined(OnRedisFailure))
