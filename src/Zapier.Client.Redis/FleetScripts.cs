@@ -11,8 +11,8 @@ internal static class FleetScripts
 {
     /// <summary>
     /// KEYS: egress, partner, hold. ARGV: egress interval, partner interval, furthest slot ahead to reserve, earliest
-    /// slot ahead (the caller's own floor), all in microseconds. Returns {1, wait} when reserved, {0, wait} when the
-    /// slot is further than allowed (nothing changed).
+    /// slot ahead (the caller's own floor), all in microseconds. Returns {1, wait, end} when reserved, {0, wait, end}
+    /// when the slot is further than allowed (nothing changed); end is how far ahead the fleet's queue now ends.
     /// </summary>
     public const string Reserve = """
         local t = redis.call('TIME')
@@ -23,12 +23,14 @@ internal static class FleetScripts
           if v > slot then slot = v end
         end
         local wait = slot - now
-        if wait > tonumber(ARGV[3]) then return {0, wait} end
+        if wait > tonumber(ARGV[3]) then return {0, wait, wait} end
+        local last = slot
         for i = 1, 2 do
           local nextSlot = slot + tonumber(ARGV[i])
+          if nextSlot > last then last = nextSlot end
           redis.call('SET', KEYS[i], string.format('%d', nextSlot), 'PX', math.floor((nextSlot - now) / 1000) + 1000)
         end
-        return {1, wait}
+        return {1, wait, last - now}
         """;
 
     /// <summary>KEYS: hold. ARGV: how far ahead (microseconds) the hold ends. Extends the hold, never shortens it.</summary>

@@ -4,17 +4,18 @@ namespace Zapier.Client.Redis;
 internal readonly record struct Decision(bool Reserved, TimeSpan Wait);
 
 /// <summary>
-/// The same spacing as the Redis script, kept in this process: the budget's fallback while Redis is out (starting
-/// after the last slot Redis gave this process), and the floor it passes to Redis when Redis is back, so this process
-/// does not burst on the switch either way.
+/// This process's share of the limit, spaced evenly: the budget's fallback while Redis is out (starting where the
+/// fleet's queue in Redis ended, as last seen, so the switch adds no burst), and, for a while after Redis is back, a
+/// floor under the slots Redis gives (so this process stays at its share while others may still be on theirs).
 /// </summary>
 internal sealed class LocalSpacing(TimeSpan interval)
 {
     private readonly Lock _gate = new();
     private DateTimeOffset _next = DateTimeOffset.MinValue;
+    private DateTimeOffset _afterRedis = DateTimeOffset.MinValue;
     private DateTimeOffset _held = DateTimeOffset.MinValue;
 
-    /// <summary>The earliest time this process's next local slot may be.</summary>
+    /// <summary>The earliest time for this process's next request by its local schedule (and the hold).</summary>
     public DateTimeOffset NextFree
     {
         get
@@ -30,17 +31,7 @@ internal sealed class LocalSpacing(TimeSpan interval)
     {
         lock (_gate)
         {
-            var slot = now;
-            if (_next > slot)
-            {
-                slot = _next;
-            }
-
-            if (_held > slot)
-            {
-                slot = _held;
-            }
-
+            var slot = Latest(Latest(now, _next), Latest(_held, _afterRedis));
             var wait = slot - now;
             if (wait > furthest)
             {
@@ -52,14 +43,19 @@ internal sealed class LocalSpacing(TimeSpan interval)
         }
     }
 
-    /// <summary>Moves the next local slot to at least <paramref name="slot"/> (a slot Redis reserved for this process).</summary>
-    public void NotBefore(DateTimeOffset slot)
+    /// <summary>
+    /// Records what Redis answered: the fallback starts no sooner than the end of the fleet's queue (the slots other
+    /// processes hold go out after Redis is gone, too), and, when <paramref name="keepShare"/>, this process's next
+    /// slot is one interval after the one Redis gave it.
+    /// </summary>
+    public void FromRedis(DateTimeOffset? slot, DateTimeOffset queueEnd, bool keepShare)
     {
         lock (_gate)
         {
-            if (slot > _next)
+            _afterRedis = Latest(_afterRedis, queueEnd);
+            if (keepShare && slot is { } given)
             {
-                _next = slot;
+                _next = Latest(_next, given + interval);
             }
         }
     }
@@ -68,10 +64,9 @@ internal sealed class LocalSpacing(TimeSpan interval)
     {
         lock (_gate)
         {
-            if (until > _held)
-            {
-                _held = until;
-            }
+            _held = Latest(_held, until);
         }
     }
+
+    private static DateTimeOffset Latest(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

@@ -22,7 +22,7 @@ public sealed class ZapierRedisBudget : RateLimiter
     public const string MeterName = "Zapier.Client.Redis";
 
     /// <summary>Furthest ahead a slot is reserved; a later one is asked for again when it comes within reach.</summary>
-    internal static readonly TimeSpan ReserveAhead = TimeSpan.FromSeconds(5);
+    internal static readonly TimeSpan ReserveAhead = TimeSpan.FromSeconds(2);
 
     private static readonly Meter Meter = new(MeterName);
     private static readonly Counter<long> LocalPermitCounter = Meter.CreateCounter<long>(
@@ -49,6 +49,10 @@ public sealed class ZapierRedisBudget : RateLimiter
     private long _localPermits;
     private long _failures;
     private int _waiting;
+    private long _missedSlots;
+    private long _shareUntilTicks;
+    private int _reached;
+    private readonly TimeSpan _lateTolerance;
 
     private ZapierRedisBudget(ZapierRedisBudgetOptions options, IConnectionMultiplexer redis, bool ownsRedis)
     {
@@ -65,6 +69,8 @@ public sealed class ZapierRedisBudget : RateLimiter
         _egressMicros = Micros(TimeSpan.FromMinutes(1) / options.RequestsPerMinutePerEgress);
         _partnerMicros = Micros(TimeSpan.FromMinutes(1) / options.RequestsPerMinutePerPartner);
         var smaller = Math.Min(options.RequestsPerMinutePerEgress, options.RequestsPerMinutePerPartner);
+        _lateTolerance = TimeSpan.FromMinutes(1) / smaller;
+        RecoveryGrace = Max(TimeSpan.FromSeconds(2), 3 * options.RedisRetryInterval);
         LocalRequestsPerMinute = Math.Max(1, smaller / options.FleetSize);
         _local = new LocalSpacing(TimeSpan.FromMinutes(1) / LocalRequestsPerMinute);
     }
@@ -91,8 +97,18 @@ public sealed class ZapierRedisBudget : RateLimiter
         config.ConnectTimeout = timeout;
         config.SyncTimeout = timeout;
         config.AsyncTimeout = timeout;
+        // Every process notices a Redis that is back within about one retry interval, so the recovery grace covers them.
+        config.HeartbeatInterval = settings.RedisRetryInterval;
+        config.ReconnectRetryPolicy = new LinearRetry((int)Math.Ceiling(settings.RedisRetryInterval.TotalMilliseconds));
         return new ZapierRedisBudget(settings, ConnectionMultiplexer.Connect(config), ownsRedis: true);
     }
+
+    /// <summary>
+    /// How long after Redis answers again this process still keeps to its local share (as well as to Redis's slots):
+    /// three <see cref="ZapierRedisBudgetOptions.RedisRetryInterval"/>s, at least 2 seconds, time for the other
+    /// processes to reconnect, so that the fleet does not go over the limit while some are back and some are not.
+    /// </summary>
+    public TimeSpan RecoveryGrace { get; }
 
     /// <summary>The rate each process keeps to while Redis is out: the smaller limit divided by the fleet size.</summary>
     public int LocalRequestsPerMinute { get; }
@@ -105,6 +121,13 @@ public sealed class ZapierRedisBudget : RateLimiter
 
     /// <summary>Redis commands of this budget that failed or timed out so far.</summary>
     public long RedisFailures => Interlocked.Read(ref _failures);
+
+    /// <summary>
+    /// Slots given up because this process would have sent them later than one interval of the smaller limit (it had
+    /// stalled, or Redis answered that late); each such request took a fresh slot instead of going out late, bunched
+    /// with the next ones.
+    /// </summary>
+    public long MissedSlots => Interlocked.Read(ref _missedSlots);
 
     /// <inheritdoc />
     public override TimeSpan? IdleDuration => Volatile.Read(ref _waiting) > 0 ? null : TimeSpan.Zero;
@@ -168,15 +191,28 @@ public sealed class ZapierRedisBudget : RateLimiter
         {
             while (true)
             {
+                var asked = _time.GetUtcNow();
                 var decision = await DecideAsync(ReserveAhead, cancellationToken).ConfigureAwait(false);
                 if (decision.Reserved)
                 {
+                    // The slot lies between asked + wait and answered + wait (Redis ran the script in between): going at
+                    // the later bound is never early, and is late by at most the round trip.
+                    var answered = _time.GetUtcNow();
+                    var slot = answered + decision.Wait;
                     if (decision.Wait > TimeSpan.Zero)
                     {
                         await Task.Delay(decision.Wait, _time, cancellationToken).ConfigureAwait(false);
                     }
 
-                    return Finish(true, decision);
+                    if (_time.GetUtcNow() - slot + (answered - asked) <= _lateTolerance)
+                    {
+                        return Finish(true, decision);
+                    }
+
+                    // This process stalled (GC, starved CPU) past its slot: sending now would bunch it with the slots
+                    // after it, so the missed slot is given up and a fresh one taken.
+                    Interlocked.Increment(ref _missedSlots);
+                    continue;
                 }
 
                 if (decision.Wait < TimeSpan.Zero)
@@ -209,6 +245,8 @@ public sealed class ZapierRedisBudget : RateLimiter
     private static readonly TimeSpan MinimumSleep = TimeSpan.FromMilliseconds(10);
 
     private static long Micros(TimeSpan span) => span.Ticks / 10;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static bool Check(int permitCount)
     {
@@ -246,15 +284,19 @@ public sealed class ZapierRedisBudget : RateLimiter
                     .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
                 if (Interlocked.Exchange(ref _onFallback, 0) == 1)
                 {
+                    Interlocked.Exchange(ref _shareUntilTicks, (now + RecoveryGrace).UtcTicks);
                     RedisBudgetLog.BackOnRedis(_log, LocalPermits);
                 }
 
                 var decision = new Decision((long)answer![0] == 1, TimeSpan.FromTicks((long)answer[1] * 10));
-                if (decision.Reserved)
-                {
-                    // Should Redis fail now, this process's local budget starts after the slots Redis already gave it.
-                    _local.NotBefore(now + decision.Wait);
-                }
+                Volatile.Write(ref _reached, 1);
+
+                // Should Redis fail now, the local budget starts after the slots the fleet holds; just after an outage,
+                // this process keeps to its local share (others may not be back on Redis yet).
+                _local.FromRedis(
+                    decision.Reserved ? now + decision.Wait : null,
+                    now + TimeSpan.FromTicks((long)answer[2] * 10),
+                    keepShare: now.UtcTicks < Interlocked.Read(ref _shareUntilTicks));
 
                 return decision;
             }
@@ -287,6 +329,13 @@ public sealed class ZapierRedisBudget : RateLimiter
         Interlocked.Exchange(ref _retryRedisAtTicks, (_time.GetUtcNow() + _options.RedisRetryInterval).UtcTicks);
         if (Interlocked.Exchange(ref _onFallback, 1) == 0)
         {
+            if (Volatile.Read(ref _reached) == 1)
+            {
+                // Redis may have given slots up to ReserveAhead past now to any process before it went: the local
+                // budget starts after them, so the slots still to go out and the local ones do not add up.
+                _local.FromRedis(null, _time.GetUtcNow() + ReserveAhead, keepShare: false);
+            }
+
             RedisBudgetLog.RedisFailed(_log, _options.OnRedisFailure, LocalRequestsPerMinute, e.GetType().Name, e.Message);
         }
     }

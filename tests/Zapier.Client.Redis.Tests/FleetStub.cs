@@ -15,14 +15,14 @@ namespace Zapier.Client.Redis.Tests;
 /// <summary>
 /// A Partner API stub on loopback that enforces a rate limit the way Zapier describes it (every request counts; more
 /// than the limit in a sliding window is answered 429 with Retry-After, and then every request is refused for a
-/// cool-down), scaled in time. Every process comes from 127.0.0.1, so this is the per-address limit. It serves
+/// cool-down), scaled in time. Requests count at the time they were sent (see <see cref="SentAt"/>). Every process comes from 127.0.0.1, so this is the per-address limit. It serves
 /// POST /v2/action-runs (a new id per run) and GET /v2/action-runs/{id} (the run has succeeded), and counts; the
 /// run <c>warmup</c> is answered without counting (the workers' warm-up).
 /// </summary>
 internal sealed class FleetStub : IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly Queue<long> _arrivals = new();
+    private readonly List<long> _arrivals = [];
     private readonly int _limit;
     private readonly long _window;
     private readonly long _coolDown;
@@ -56,6 +56,14 @@ internal sealed class FleetStub : IDisposable
     public ConcurrentDictionary<string, int> Created { get; } = new();
 
     public int Served => Volatile.Read(ref _served);
+
+
+
+    /// <summary>Seconds from the first served request to the first 429, or -1.</summary>
+    public double FirstRefusedAt { get; private set; } = -1;
+
+    /// <summary>Seconds since the first served request.</summary>
+    public double Now => (double)(Stopwatch.GetTimestamp() - _firstServed) / Stopwatch.Frequency;
 
     public int Refused => Volatile.Read(ref _refused);
 
@@ -93,15 +101,11 @@ internal sealed class FleetStub : IDisposable
             return Json(200, """{"data":{"type":"run","status":"success","results":[],"errors":[]}}""");
         }
 
-        var now = Stopwatch.GetTimestamp();
+        var now = SentAt(request);
         lock (_gate)
         {
-            while (_arrivals.Count > 0 && _arrivals.Peek() <= now - _window)
-            {
-                _arrivals.Dequeue();
-            }
-
-            if (now < _coolDownUntil || _arrivals.Count >= _limit)
+            var inWindow = _arrivals.Count(a => a > now - _window && a <= now);
+            if (now < _coolDownUntil || inWindow >= _limit)
             {
                 if (now >= _coolDownUntil)
                 {
@@ -109,11 +113,16 @@ internal sealed class FleetStub : IDisposable
                 }
 
                 _refused++;
+                if (FirstRefusedAt < 0)
+                {
+                    FirstRefusedAt = (double)(now - _firstServed) / Stopwatch.Frequency;
+                }
+
                 var seconds = Math.Max(1, (int)Math.Ceiling((double)(_coolDownUntil - now) / Stopwatch.Frequency));
                 return Json(429, """{"errors":[{"status":429,"code":"throttled","title":"Too Many Requests","detail":"Slow down."}]}""", ("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             }
 
-            _arrivals.Enqueue(now);
+            _arrivals.Add(now);
             _served++;
             if (_firstServed < 0)
             {
@@ -132,6 +141,23 @@ internal sealed class FleetStub : IDisposable
         }
 
         return Json(200, """{"data":{"type":"run","status":"success","results":[{"id":1}],"errors":[]}}""");
+    }
+
+    /// <summary>
+    /// When the request was sent: its <c>X-Sent-At</c> (Unix ms, stamped by the worker's transport) when it has one, else
+    /// now; as a Stopwatch timestamp. Counting by send time keeps a stall of this (test) process from bunching arrivals.
+    /// </summary>
+    private static long SentAt(IRequestMessage request)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (request.Headers?.TryGetValue("X-Sent-At", out var values) == true
+            && double.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ms))
+        {
+            var ago = DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch.AddTicks((long)(ms * TimeSpan.TicksPerMillisecond));
+            return now - (long)(ago.TotalSeconds * Stopwatch.Frequency);
+        }
+
+        return now;
     }
 
     private static ResponseMessage Json(int status, string json, params (string Name, string Value)[] headers)

@@ -43,7 +43,9 @@ else
     options.UseRedisBudget(budget);
 }
 
-using var client = new ZapierClient(options);
+// The transport stamps each request with the time it leaves (Unix ms, this machine's clock): the stub counts its
+// limit by that time, so a stall of the stub's own process does not bunch arrivals that were sent evenly.
+using var client = new ZapierClient(new SentAtStamp(), options, disposeTransport: true);
 
 // Warm up (code paths compiled, connection open) on a path the stub does not count, so that the first counted
 // requests are not sent late all together.
@@ -71,3 +73,14 @@ var outcomes = await Task.WhenAll(Enumerable.Range(0, runs).Select(async i =>
 var counts = outcomes.GroupBy(o => o).ToDictionary(g => g.Key, g => g.Count());
 Console.WriteLine(JsonSerializer.Serialize(new { runs, outcomes = counts, budgetLocalPermits = budget?.LocalPermits ?? 0 }));
 return 0;
+
+/// <summary>Adds <c>X-Sent-At</c> (Unix milliseconds, with fractions) to each request just before it is sent.</summary>
+internal sealed class SentAtStamp() : DelegatingHandler(new SocketsHttpHandler { AllowAutoRedirect = false })
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Headers.Remove("X-Sent-At");
+        request.Headers.TryAddWithoutValidation("X-Sent-At", (DateTimeOffset.UtcNow.UtcTicks / (double)TimeSpan.TicksPerMillisecond - DateTimeOffset.UnixEpoch.UtcTicks / (double)TimeSpan.TicksPerMillisecond).ToString("F3", System.Globalization.CultureInfo.InvariantCulture));
+        return base.SendAsync(request, cancellationToken);
+    }
+}
