@@ -52,6 +52,15 @@ public sealed class ZapierClientOptions
     /// </summary>
     public RateLimiter? RateLimiter { get; set; }
 
+    /// <summary>
+    /// Called with the time until which the server asked the client to wait (a <c>Retry-After</c>, or an exhausted
+    /// <c>X-RateLimit-*</c> with its reset), each time a response starts or extends that hold; the client itself holds
+    /// its requests until then either way. For sharing the hold beyond this client, for example with a fleet-wide
+    /// <see cref="RateLimiter"/>; it runs on the response path, so it must return quickly. An exception it throws is
+    /// ignored. Null (the default) calls nothing.
+    /// </summary>
+    public Action<DateTimeOffset>? OnServerHold { get; set; }
+
     /// <summary>Default settings of action-run waits; see <see cref="ActionRuns.ActionRunWaitOptions"/>.</summary>
     public ActionRuns.ActionRunWaitOptions ActionRunWaiting { get; set; } = ActionRuns.ActionRunWaitOptions.Default;
 

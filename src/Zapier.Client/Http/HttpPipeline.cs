@@ -26,7 +26,7 @@ internal static class HttpPipeline
         yield return new RetryPolicyHandler(core.Resilience, core.Options.Retry);
         yield return new BudgetHandler(core.Scheduler, core.Budget, core.Options.Retry);
         yield return new AttemptTimeoutHandler(core.Time, core.Options.Retry);
-        yield return new ServerHintsHandler(core.Scheduler, core.Log);
+        yield return new ServerHintsHandler(core.Scheduler, core.Log, core.Options.OnServerHold);
         yield return new ResponseCaptureHandler(core.Options.MaxResponseBytes);
         yield return new RedirectHandler(core.BaseUrl);
 

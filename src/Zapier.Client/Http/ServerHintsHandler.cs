@@ -8,9 +8,10 @@ namespace Zapier.Client.Http;
 /// <summary>
 /// Applies what each response says about the next request to the whole client (Retry-After, exhausted
 /// X-RateLimit-*: no request of the client goes before then) and records the response: in the call's context, and in
-/// Kiota's <see cref="HeadersInspectionHandlerOption"/> when the caller asked for the response headers.
+/// Kiota's <see cref="HeadersInspectionHandlerOption"/> when the caller asked for the response headers. A hold that
+/// starts or extends the client's is also passed to <see cref="ZapierClientOptions.OnServerHold"/>.
 /// </summary>
-internal sealed class ServerHintsHandler(RequestScheduler scheduler, ZapierLog log) : DelegatingHandler
+internal sealed class ServerHintsHandler(RequestScheduler scheduler, ZapierLog log, Action<DateTimeOffset>? onHold = null) : DelegatingHandler
 {
     private static readonly HttpRequestOptionsKey<Microsoft.Kiota.Abstractions.IRequestOption> Inspection = new(typeof(HeadersInspectionHandlerOption).FullName!);
 
@@ -56,6 +57,14 @@ internal sealed class ServerHintsHandler(RequestScheduler scheduler, ZapierLog l
             if (scheduler.HeldUntil is not { } held || notBefore > held)
             {
                 log.ServerHold(request.Method.Method, call?.Operation?.PathTemplate ?? "?", (int)response.StatusCode, notBefore);
+                try
+                {
+                    onHold?.Invoke(notBefore);
+                }
+                catch (Exception)
+                {
+                    // A sharing hook must not turn an answered request into a failure; the local hold below still applies.
+                }
             }
 
             scheduler.HoldUntil(notBefore);

@@ -1,0 +1,361 @@
+using System.Diagnostics.Metrics;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace Zapier.Client.Redis;
+
+/// <summary>
+/// A request budget for a fleet of processes, kept in Redis: at most
+/// <see cref="ZapierRedisBudgetOptions.RequestsPerMinutePerEgress"/> a minute per egress address and
+/// <see cref="ZapierRedisBudgetOptions.RequestsPerMinutePerPartner"/> per partner, spaced evenly over the whole fleet,
+/// and no request before a hold that any process of the partner received from the server. It queues: an acquisition
+/// waits (in this process, on its clock) for the slot Redis reserved for it, and is canceled only by its token, which
+/// the client cancels at the call's deadline. Plug it in with
+/// <see cref="ZapierRedisBudgetExtensions.UseRedisBudget(ZapierClientOptions, ZapierRedisBudget)"/>. While Redis is
+/// out, <see cref="ZapierRedisBudgetOptions.OnRedisFailure"/> decides.
+/// </summary>
+public sealed class ZapierRedisBudget : RateLimiter
+{
+    /// <summary>The name of the meter with the budget's counters (<c>metrics.AddMeter(ZapierRedisBudget.MeterName)</c>).</summary>
+    public const string MeterName = "Zapier.Client.Redis";
+
+    /// <summary>Furthest ahead a slot is reserved; a later one is asked for again when it comes within reach.</summary>
+    internal static readonly TimeSpan ReserveAhead = TimeSpan.FromSeconds(2);
+
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly Counter<long> LocalPermitCounter = Meter.CreateCounter<long>(
+        "zapier.client.redis_budget.local_permits", "{permit}", "Permits granted by the local fallback budget while Redis was out.");
+    private static readonly Counter<long> FailureCounter = Meter.CreateCounter<long>(
+        "zapier.client.redis_budget.redis_failures", "{failure}", "Redis commands of the budget that failed or timed out.");
+
+    private static readonly RateLimitLease Granted = new Lease(true, null);
+
+    private readonly ZapierRedisBudgetOptions _options;
+    private readonly IConnectionMultiplexer _redis;
+    private readonly bool _ownsRedis;
+    private readonly RedisKey[] _reserveKeys;
+    private readonly RedisKey[] _holdKeys;
+    private readonly RedisValue _egressMicros;
+    private readonly RedisValue _partnerMicros;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly LocalSpacing _local;
+    private long _retryRedisAtTicks;
+    private int _onFallback;
+    private long _granted;
+    private long _refused;
+    private long _localPermits;
+    private long _failures;
+    private int _waiting;
+    private long _missedSlots;
+    private long _shareUntilTicks;
+    private int _reached;
+    private readonly TimeSpan _lateTolerance;
+
+    private ZapierRedisBudget(ZapierRedisBudgetOptions options, IConnectionMultiplexer redis, bool ownsRedis)
+    {
+        _options = options;
+        _redis = redis;
+        _ownsRedis = ownsRedis;
+        _time = options.TimeProvider;
+        _log = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Zapier.Client.Redis");
+
+        // One hash tag per partner: the script's keys land in one slot on a Redis Cluster.
+        var root = $"{options.KeyPrefix}{{{options.Partner}}}:";
+        _reserveKeys = [root + "egress:" + options.EgressAddress, root + "partner", root + "hold"];
+        _holdKeys = [root + "hold"];
+        _egressMicros = Micros(TimeSpan.FromMinutes(1) / options.RequestsPerMinutePerEgress);
+        _partnerMicros = Micros(TimeSpan.FromMinutes(1) / options.RequestsPerMinutePerPartner);
+        var smaller = Math.Min(options.RequestsPerMinutePerEgress, options.RequestsPerMinutePerPartner);
+        _lateTolerance = TimeSpan.FromMinutes(1) / smaller;
+        RecoveryGrace = Max(TimeSpan.FromSeconds(2), 3 * options.RedisRetryInterval);
+        LocalRequestsPerMinute = Math.Max(1, smaller / options.FleetSize);
+        _local = new LocalSpacing(TimeSpan.FromMinutes(1) / LocalRequestsPerMinute);
+    }
+
+    /// <summary>
+    /// Creates a budget and connects to Redis (waiting at most <see cref="ZapierRedisBudgetOptions.OperationTimeout"/>;
+    /// an unreachable Redis is not an error here: the failure mode applies until it answers).
+    /// </summary>
+    /// <exception cref="ArgumentException">A setting is missing or out of range (the exception names it).</exception>
+    public static ZapierRedisBudget Create(ZapierRedisBudgetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var settings = options.Clone();
+        settings.Validate();
+        if (settings.Connection is { } shared)
+        {
+            return new ZapierRedisBudget(settings, shared, ownsRedis: false);
+        }
+
+        var config = ConfigurationOptions.Parse(settings.Configuration!);
+        var timeout = (int)Math.Ceiling(settings.OperationTimeout.TotalMilliseconds);
+        config.AbortOnConnectFail = false; // keep reconnecting in the background; the failure mode covers the gap
+        config.BacklogPolicy = BacklogPolicy.FailFast; // while disconnected, fail at once instead of queueing commands
+        config.ConnectTimeout = timeout;
+        config.SyncTimeout = timeout;
+        config.AsyncTimeout = timeout;
+        // Every process notices a Redis that is back within about one retry interval, so the recovery grace covers them.
+        config.HeartbeatInterval = settings.RedisRetryInterval;
+        config.ReconnectRetryPolicy = new LinearRetry((int)Math.Ceiling(settings.RedisRetryInterval.TotalMilliseconds));
+        return new ZapierRedisBudget(settings, ConnectionMultiplexer.Connect(config), ownsRedis: true);
+    }
+
+    /// <summary>
+    /// How long after Redis answers again this process still keeps to its local share (as well as to Redis's slots):
+    /// three <see cref="ZapierRedisBudgetOptions.RedisRetryInterval"/>s, at least 2 seconds, time for the other
+    /// processes to reconnect, so that the fleet does not go over the limit while some are back and some are not.
+    /// </summary>
+    public TimeSpan RecoveryGrace { get; }
+
+    /// <summary>The rate each process keeps to while Redis is out: the smaller limit divided by the fleet size.</summary>
+    public int LocalRequestsPerMinute { get; }
+
+    /// <summary>True while the last Redis command failed and the failure mode applies.</summary>
+    public bool IsOnFallback => Volatile.Read(ref _onFallback) == 1;
+
+    /// <summary>Permits granted by the local fallback budget so far.</summary>
+    public long LocalPermits => Interlocked.Read(ref _localPermits);
+
+    /// <summary>Redis commands of this budget that failed or timed out so far.</summary>
+    public long RedisFailures => Interlocked.Read(ref _failures);
+
+    /// <summary>
+    /// Slots given up because this process would have sent them later than one interval of the smaller limit (it had
+    /// stalled, or Redis answered that late); each such request took a fresh slot instead of going out late, bunched
+    /// with the next ones.
+    /// </summary>
+    public long MissedSlots => Interlocked.Read(ref _missedSlots);
+
+    /// <inheritdoc />
+    public override TimeSpan? IdleDuration => Volatile.Read(ref _waiting) > 0 ? null : TimeSpan.Zero;
+
+    /// <summary>
+    /// Holds every process of the partner until <paramref name="until"/> (a server's Retry-After or exhausted
+    /// X-RateLimit-*), in Redis with an expiry, and this process's fallback too. Returns at once; the Redis write is
+    /// sent without waiting for its answer. <see cref="ZapierRedisBudgetExtensions.UseRedisBudget(ZapierClientOptions, ZapierRedisBudget)"/>
+    /// passes the client's holds here.
+    /// </summary>
+    public void Hold(DateTimeOffset until)
+    {
+        _local.HoldUntil(until);
+        var ahead = until - _time.GetUtcNow();
+        if (ahead <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            _redis.GetDatabase().ScriptEvaluate(FleetScripts.Hold, _holdKeys, [Micros(ahead)], CommandFlags.FireAndForget);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            Failed(e); // the local hold still applies
+        }
+    }
+
+    /// <inheritdoc />
+    public override RateLimiterStatistics? GetStatistics() => new()
+    {
+        CurrentAvailablePermits = 0, // known only by asking Redis
+        CurrentQueuedCount = Volatile.Read(ref _waiting),
+        TotalSuccessfulLeases = Interlocked.Read(ref _granted),
+        TotalFailedLeases = Interlocked.Read(ref _refused),
+    };
+
+    /// <summary>Grants a permit only when a slot is free right now; asks Redis synchronously (within the operation timeout).</summary>
+    protected override RateLimitLease AttemptAcquireCore(int permitCount)
+    {
+        if (Check(permitCount))
+        {
+            return Granted;
+        }
+
+        var decision = DecideAsync(TimeSpan.Zero, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        return Finish(decision.Reserved && decision.Wait <= TimeSpan.Zero, decision);
+    }
+
+    /// <summary>Waits for a slot of the fleet's budget; ends early only when <paramref name="cancellationToken"/> is canceled.</summary>
+    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    {
+        if (Check(permitCount))
+        {
+            return Granted;
+        }
+
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            while (true)
+            {
+                var asked = _time.GetUtcNow();
+                var decision = await DecideAsync(ReserveAhead, cancellationToken).ConfigureAwait(false);
+                if (decision.Reserved)
+                {
+                    // The slot lies between asked + wait and answered + wait (Redis ran the script in between): going at
+                    // the later bound is never early, and is late by at most the round trip.
+                    var answered = _time.GetUtcNow();
+                    var slot = answered + decision.Wait;
+                    if (decision.Wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(decision.Wait, _time, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (_time.GetUtcNow() - slot + (answered - asked) <= _lateTolerance)
+                    {
+                        return Finish(true, decision);
+                    }
+
+                    // This process stalled (GC, starved CPU) past its slot: sending now would bunch it with the slots
+                    // after it, so the missed slot is given up and a fresh one taken.
+                    Interlocked.Increment(ref _missedSlots);
+                    continue;
+                }
+
+                if (decision.Wait < TimeSpan.Zero)
+                {
+                    return Finish(false, decision); // refused by the failure mode
+                }
+
+                // The slot is further than a reservation may reach: ask again once it is within reach.
+                var sleep = decision.Wait - ReserveAhead;
+                await Task.Delay(sleep < MinimumSleep ? MinimumSleep : sleep, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _ownsRedis)
+        {
+            _redis.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private static readonly TimeSpan MinimumSleep = TimeSpan.FromMilliseconds(10);
+
+    private static long Micros(TimeSpan span) => span.Ticks / 10;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static bool Check(int permitCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, 1);
+        return permitCount == 0;
+    }
+
+    private RateLimitLease Finish(bool acquired, Decision decision)
+    {
+        if (acquired)
+        {
+            Interlocked.Increment(ref _granted);
+            return Granted;
+        }
+
+        Interlocked.Increment(ref _refused);
+        return new Lease(false, decision.Wait < TimeSpan.Zero ? -decision.Wait : decision.Wait);
+    }
+
+    /// <summary>
+    /// A reservation from Redis, or from the failure mode when Redis fails: the local spacing, or a refusal (a
+    /// negative wait: the time until Redis is asked again).
+    /// </summary>
+    private async ValueTask<Decision> DecideAsync(TimeSpan furthest, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (now.UtcTicks >= Interlocked.Read(ref _retryRedisAtTicks))
+        {
+            try
+            {
+                var floor = _local.NextFree - now; // after a fallback, no earlier than this process's local schedule
+                var answer = (RedisResult[]?)await _redis.GetDatabase()
+                    .ScriptEvaluateAsync(FleetScripts.Reserve, _reserveKeys, [_egressMicros, _partnerMicros, Micros(furthest), floor > TimeSpan.Zero ? Micros(floor) : 0])
+                    .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
+                if (Interlocked.Exchange(ref _onFallback, 0) == 1)
+                {
+                    Interlocked.Exchange(ref _shareUntilTicks, (now + RecoveryGrace).UtcTicks);
+                    RedisBudgetLog.BackOnRedis(_log, LocalPermits);
+                }
+
+                var decision = new Decision((long)answer![0] == 1, TimeSpan.FromTicks((long)answer[1] * 10));
+                Volatile.Write(ref _reached, 1);
+
+                // Should Redis fail now, the local budget starts after the slots the fleet holds; just after an outage,
+                // this process keeps to its local share (others may not be back on Redis yet).
+                _local.FromRedis(
+                    decision.Reserved ? now + decision.Wait : null,
+                    now + TimeSpan.FromTicks((long)answer[2] * 10),
+                    keepShare: now.UtcTicks < Interlocked.Read(ref _shareUntilTicks));
+
+                return decision;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Failed(e);
+            }
+        }
+
+        if (_options.OnRedisFailure == ZapierRedisFailureMode.Refuse)
+        {
+            var again = new DateTimeOffset(Interlocked.Read(ref _retryRedisAtTicks), TimeSpan.Zero) - now;
+            return new Decision(false, again > TimeSpan.Zero ? -again : -_options.RedisRetryInterval);
+        }
+
+        var local = _local.Reserve(now, furthest);
+        if (local.Reserved)
+        {
+            Interlocked.Increment(ref _localPermits);
+            LocalPermitCounter.Add(1);
+        }
+
+        return local;
+    }
+
+    private void Failed(Exception e)
+    {
+        Interlocked.Increment(ref _failures);
+        FailureCounter.Add(1);
+        Interlocked.Exchange(ref _retryRedisAtTicks, (_time.GetUtcNow() + _options.RedisRetryInterval).UtcTicks);
+        if (Interlocked.Exchange(ref _onFallback, 1) == 0)
+        {
+            if (Volatile.Read(ref _reached) == 1)
+            {
+                // Redis may have given slots up to ReserveAhead past now to any process before it went: the local
+                // budget starts after them, so the slots still to go out and the local ones do not add up.
+                _local.FromRedis(null, _time.GetUtcNow() + ReserveAhead, keepShare: false);
+            }
+
+            RedisBudgetLog.RedisFailed(_log, _options.OnRedisFailure, LocalRequestsPerMinute, e.GetType().Name, e.Message);
+        }
+    }
+
+    private sealed class Lease(bool acquired, TimeSpan? retryAfter) : RateLimitLease
+    {
+        public override bool IsAcquired => acquired;
+
+        public override IEnumerable<string> MetadataNames => retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            if (retryAfter is { } after && metadataName == MetadataName.RetryAfter.Name)
+            {
+                metadata = after;
+                return true;
+            }
+
+            metadata = null;
+            return false;
+        }
+    }
+}

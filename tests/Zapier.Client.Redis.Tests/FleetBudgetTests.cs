@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Settings;
+
+namespace Zapier.Client.Redis.Tests;
+
+/// <summary>What a budget shared through a real Redis does: both limits at once, keys per partner, shared holds, DI.</summary>
+public sealed class FleetBudgetTests : IDisposable
+{
+    private readonly RedisServer _redis = new();
+
+    public void Dispose() => _redis.Dispose();
+
+    [Fact]
+    public async Task Two_egress_addresses_share_the_partner_limit_while_another_partner_is_not_slowed()
+    {
+        // Each address could go every 10 ms; the partner only every 50 ms: 40 permits over both take 39 intervals.
+        using var first = Budget("partner-a", "egress-1", perEgress: 6000, perPartner: 1200);
+        using var second = Budget("partner-a", "egress-2", perEgress: 6000, perPartner: 1200);
+        using var other = Budget("partner-b", "egress-1", perEgress: 6000, perPartner: 1200);
+
+        var clock = Stopwatch.StartNew();
+        var shared = Enumerable.Range(0, 20).SelectMany(_ => new[] { first.AcquireAsync().AsTask(), second.AcquireAsync().AsTask() }).ToList();
+        using var otherLease = await other.AcquireAsync();
+        var otherDone = clock.Elapsed;
+        var keys = _redis.Cli("--scan", "--pattern", "zapier:budget:*").Split('\n').Order().ToArray(); // they expire a second after their last slot
+        var leases = await Task.WhenAll(shared);
+        var sharedDone = clock.Elapsed;
+
+        Assert.True(otherLease.IsAcquired);
+        Assert.All(leases, l => Assert.True(l.IsAcquired));
+        Assert.True(sharedDone >= TimeSpan.FromMilliseconds(39 * 50 - 20), $"40 permits of the partner took only {sharedDone}");
+        Assert.True(otherDone < sharedDone / 2, $"the other partner waited {otherDone} (the shared ones {sharedDone})");
+        Assert.Equal(
+            ["zapier:budget:{partner-a}:egress:egress-1", "zapier:budget:{partner-a}:egress:egress-2", "zapier:budget:{partner-a}:partner",
+             "zapier:budget:{partner-b}:egress:egress-1", "zapier:budget:{partner-b}:partner"],
+            keys);
+    }
+
+    [Fact]
+    public async Task A_retry_after_seen_by_one_process_holds_the_other_processes_until_then()
+    {
+        using var server = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"], StartAdminInterface = false });
+        server.Given(Request.Create().UsingGet().WithPath("/v2/action-runs/r1")).RespondWith(Response.Create().WithStatusCode(200)
+            .WithHeader("Content-Type", "application/json").WithHeader("Retry-After", "2")
+            .WithBody("""{"data":{"type":"run","status":"success","results":[],"errors":[]}}"""));
+        using var one = Budget("partner-a", "egress-1", perEgress: 6000, perPartner: 6000);
+        using var two = Budget("partner-a", "egress-2", perEgress: 6000, perPartner: 6000);
+        using var client = new ZapierClient("token", new ZapierClientOptions { BaseUrl = new Uri(server.Urls[0]) }.UseRedisBudget(one));
+
+        var state = await client.GetActionRun("r1").UpdateStatusAsync();
+        var clock = Stopwatch.StartNew();
+        var ttl = long.Parse(_redis.Cli("PTTL", "zapier:budget:{partner-a}:hold"), System.Globalization.CultureInfo.InvariantCulture);
+        using var lease = await two.AcquireAsync();
+
+        Assert.True(state.Succeeded);
+        Assert.InRange(ttl, 1000, 3000); // the hold is kept in Redis with an expiry
+        Assert.True(lease.IsAcquired);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.5), $"the other process went after {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_client_registered_with_UseRedisBudget_takes_its_permits_from_redis()
+    {
+        using var server = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"], StartAdminInterface = false });
+        server.Given(Request.Create().UsingGet().WithPath("/v2/action-runs/r1")).RespondWith(Response.Create().WithStatusCode(200)
+            .WithHeader("Content-Type", "application/json").WithBody("""{"data":{"type":"run","status":"success","results":[],"errors":[]}}"""));
+        var services = new ServiceCollection();
+        services.AddZapierClient(o => { o.BaseUrl = new Uri(server.Urls[0]); o.AccessToken = "token"; })
+            .UseRedisBudget(o => { o.Configuration = _redis.Configuration; o.Partner = "partner-di"; });
+        await using var provider = services.BuildServiceProvider();
+
+        var state = await provider.GetRequiredService<ZapierClient>().GetActionRun("r1").UpdateStatusAsync();
+
+        Assert.True(state.Succeeded);
+        Assert.Equal(1, provider.GetRequiredKeyedService<ZapierRedisBudget>(ZapierDiagnostics.Name).GetStatistics()!.TotalSuccessfulLeases);
+        Assert.Contains("zapier:budget:{partner-di}:partner", _redis.Cli("--scan", "--pattern", "zapier:budget:*"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_partner_is_refused_naming_the_setting()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ZapierRedisBudget.Create(new ZapierRedisBudgetOptions { Configuration = _redis.Configuration }));
+
+        Assert.Equal("Partner", e.ParamName);
+    }
+
+    private ZapierRedisBudget Budget(string partner, string egress, int perEgress, int perPartner) => ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
+    {
+        Configuration = _redis.Configuration,
+        Partner = partner,
+        EgressAddress = egress,
+        RequestsPerMinutePerEgress = perEgress,
+        RequestsPerMinutePerPartner = perPartner,
+    });
+}

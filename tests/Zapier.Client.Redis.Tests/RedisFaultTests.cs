@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+using Zapier.Client.ActionRuns;
+using Zapier.Client.Errors;
+using Zapier.Client.Tests.Support;
+
+namespace Zapier.Client.Redis.Tests;
+
+/// <summary>The budget when Redis is unreachable, frozen, or killed and restarted, against a real redis-server.</summary>
+public sealed class RedisFaultTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Unreachable_redis_at_start_falls_back_to_the_local_share_of_the_limit_with_a_warning()
+    {
+        var log = new CapturingLoggerProvider();
+        using var budget = ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
+        {
+            Configuration = $"127.0.0.1:{RedisServer.FreePort()}",
+            Partner = "p",
+            RequestsPerMinutePerEgress = 600,
+            FleetSize = 3,
+            OperationTimeout = TimeSpan.FromMilliseconds(300),
+            LoggerFactory = log,
+        });
+
+        var clock = Stopwatch.StartNew();
+        var leases = new List<System.Threading.RateLimiting.RateLimitLease>();
+        for (var i = 0; i < 3; i++)
+        {
+            leases.Add(await budget.AcquireAsync());
+        }
+
+        Assert.All(leases, l => Assert.True(l.IsAcquired));
+        Assert.Equal(50, budget.LocalRequestsPerMinute); // the smaller limit (150 per partner) over 3 processes
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2 * 1.2) - TimeSpan.FromMilliseconds(20), $"3 local permits took {clock.Elapsed}");
+        Assert.Equal(3, budget.LocalPermits);
+        Assert.True(budget.IsOnFallback);
+        Assert.Single(log.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("cannot reach Redis", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Unreachable_redis_in_refuse_mode_fails_the_call_with_ZapierBudgetException_and_sends_nothing()
+    {
+        using var stub = new FleetStub(600, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+        using var budget = ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
+        {
+            Configuration = $"127.0.0.1:{RedisServer.FreePort()}",
+            Partner = "p",
+            OnRedisFailure = ZapierRedisFailureMode.Refuse,
+            OperationTimeout = TimeSpan.FromMilliseconds(300),
+        });
+        using var client = new ZapierClient("token", new ZapierClientOptions
+        {
+            BaseUrl = stub.BaseUrl,
+            Retry = ZapierRetryOptions.Default with { MaxRetries = 0 },
+        }.UseRedisBudget(budget));
+
+        var clock = Stopwatch.StartNew();
+        await Assert.ThrowsAsync<ZapierBudgetException>(() => client.GetActionRun("r1").UpdateStatusAsync());
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"refusing took {clock.Elapsed}");
+        Assert.Equal(0, stub.Served + stub.Refused);
+    }
+
+    [Fact]
+    public async Task A_frozen_redis_delays_a_request_by_the_operation_timeout_and_the_reservation_horizon_then_the_local_budget_serves_it()
+    {
+        using var redis = new RedisServer();
+        using var budget = ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
+        {
+            Configuration = redis.Configuration,
+            Partner = "p",
+            OperationTimeout = TimeSpan.FromMilliseconds(300),
+        });
+        using (await budget.AcquireAsync())
+        {
+            Assert.Equal(0, budget.LocalPermits); // Redis answered
+        }
+
+        redis.Freeze(true);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            using var lease = await budget.AcquireAsync();
+
+            // 300 ms for the command to time out; then the local budget starts after the slots Redis may have given
+            // out (ZapierRedisBudget.ReserveAhead, 2 s).
+            Assert.True(lease.IsAcquired);
+            Assert.InRange(clock.Elapsed, ZapierRedisBudget.ReserveAhead, ZapierRedisBudget.ReserveAhead + TimeSpan.FromSeconds(2));
+            Assert.Equal(1, budget.LocalPermits);
+            Assert.True(budget.IsOnFallback);
+        }
+        finally
+        {
+            redis.Freeze(false);
+        }
+    }
+
+    [Fact]
+    public async Task Redis_killed_mid_run_and_restarted_loses_no_run_duplicates_none_and_meets_no_429()
+    {
+        // Two "processes" (two budgets, two connections) at 90 % of a 1200-a-minute limit (the switches between Redis
+        // and the local shares may add a request or two to the stub's 4-second window); Redis dies after 30 requests and
+        // comes back empty once both have granted local permits.
+        using var redis = new RedisServer();
+        using var stub = new FleetStub(1200, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(2));
+        var log = new CapturingLoggerProvider();
+        var budgets = Enumerable.Range(0, 2).Select(_ => ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
+        {
+            LoggerFactory = log,
+            Configuration = redis.Configuration,
+            Partner = "p",
+            RequestsPerMinutePerEgress = 1080,
+            RequestsPerMinutePerPartner = 3000,
+            FleetSize = 2,
+            RedisRetryInterval = TimeSpan.FromMilliseconds(100),
+        })).ToList();
+        var clients = budgets.Select(b => new ZapierClient("token", new ZapierClientOptions
+        {
+            BaseUrl = stub.BaseUrl,
+            ActionRunWaiting = new ActionRunWaitOptions { InitialDelay = TimeSpan.Zero },
+        }.UseRedisBudget(b))).ToList();
+        try
+        {
+            // Warm up (code compiled, connections open) on a path the stub does not count: cold first requests sent late
+            // all together would crowd the stub's short window.
+            await Task.WhenAll(clients.Select(c => c.GetActionRun("warmup").UpdateStatusAsync()));
+            var runs = clients.SelectMany((c, n) => Enumerable.Range(0, 40).Select(i =>
+                c.RunActionAsync(ActionRunWaitUntil.Completed, new ActionRunRequest($"action-{n}-{i}")))).ToList();
+            await Until(() => stub.Served >= 30);
+            redis.Kill();
+            var killedAt = stub.Now;
+            await Until(() => budgets.All(b => b.LocalPermits >= 5));
+            redis.Start();
+            var restartedAt = stub.Now;
+            var done = await Task.WhenAll(runs);
+
+            output.WriteLine($"kill and restart: {stub.Served + stub.Refused} requests sent, {stub.Refused} x 429, " +
+                $"{done.Count(r => r.LastState is { Succeeded: true })}/{runs.Count} runs completed, {stub.Created.Count} created, " +
+                $"local permits {string.Join(" + ", budgets.Select(b => b.LocalPermits))}, Redis failures {string.Join(" + ", budgets.Select(b => b.RedisFailures))}, " +
+                $"{stub.AchievedShare:P1} of the limit; killed at {killedAt:F2} s, restarted at {restartedAt:F2} s, first 429 at {stub.FirstRefusedAt:F2} s, {budgets.Sum(b => b.MissedSlots)} slots missed by stalls");
+            Assert.All(done, r => Assert.True(r.LastState is { Succeeded: true }));
+            Assert.Equal(80, stub.Created.Count);
+            Assert.All(stub.Created.Values, n => Assert.Equal(1, n));
+            Assert.Equal(0, stub.Refused);
+            Assert.All(budgets, b => Assert.False(b.IsOnFallback)); // back on Redis
+            Assert.Equal(2, log.Lines.Count(l => l.Contains("reaches Redis again", StringComparison.Ordinal)));
+            Assert.NotEqual("", redis.Cli("--scan", "--pattern", "zapier:budget:*"));
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+            budgets.ForEach(b => b.Dispose());
+        }
+    }
+
+    /// <summary>Waits (a real process's progress, polled) until <paramref name="condition"/> holds, at most 20 s.</summary>
+    private static async Task Until(Func<bool> condition)
+    {
+        var limit = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(limit.Elapsed < TimeSpan.FromSeconds(20), "the condition did not come true within 20 s");
+            await Task.Delay(5);
+        }
+    }
+}
