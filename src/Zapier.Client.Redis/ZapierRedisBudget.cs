@@ -69,7 +69,8 @@ public sealed class ZapierRedisBudget : RateLimiter
         _egressMicros = Micros(TimeSpan.FromMinutes(1) / options.RequestsPerMinutePerEgress);
         _partnerMicros = Micros(TimeSpan.FromMinutes(1) / options.RequestsPerMinutePerPartner);
         var smaller = Math.Min(options.RequestsPerMinutePerEgress, options.RequestsPerMinutePerPartner);
-        _lateTolerance = TimeSpan.FromMinutes(1) / smaller;
+        // At least 20 ms: a timer may always fire that late, and a tolerance below it would give up every slot.
+        _lateTolerance = Max(TimeSpan.FromMinutes(1) / smaller, TimeSpan.FromMilliseconds(20));
         RecoveryGrace = Max(TimeSpan.FromSeconds(2), 3 * options.RedisRetryInterval);
         LocalRequestsPerMinute = Math.Max(1, smaller / options.FleetSize);
         _local = new LocalSpacing(TimeSpan.FromMinutes(1) / LocalRequestsPerMinute);
@@ -123,7 +124,8 @@ public sealed class ZapierRedisBudget : RateLimiter
     public long RedisFailures => Interlocked.Read(ref _failures);
 
     /// <summary>
-    /// Slots given up because this process would have sent them later than one interval of the smaller limit (it had
+    /// Slots given up because this process would have sent them later than one interval of the smaller limit (at least
+    /// 20 ms; it had
     /// stalled, or Redis answered that late); each such request took a fresh slot instead of going out late, bunched
     /// with the next ones.
     /// </summary>

@@ -144,7 +144,8 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
             Assert.All(stub.Created.Values, n => Assert.Equal(1, n));
             Assert.Equal(0, stub.Refused);
             Assert.All(budgets, b => Assert.False(b.IsOnFallback)); // back on Redis
-            Assert.Equal(2, log.Lines.Count(l => l.Contains("reaches Redis again", StringComparison.Ordinal)));
+            // Each budget logged its return (a budget that failed again while Redis was starting logs it once more).
+            Assert.True(log.Lines.Count(l => l.Contains("reaches Redis again", StringComparison.Ordinal)) >= 2);
             Assert.NotEqual("", redis.Cli("--scan", "--pattern", "zapier:budget:*"));
         }
         finally
