@@ -38,6 +38,13 @@ internal static class FakeTimeDriver
                     clock.Advance(TimeSpan.Zero); // fire timers that are due now
                 }
 
+                // Moving the clock released nothing yet (the released work runs on the thread pool): give it a moment
+                // instead of spinning through the step budget while a loaded machine schedules it.
+                if (!changed.IsCompleted)
+                {
+                    await Task.WhenAny(changed, Task.Delay(TimeSpan.FromMilliseconds(5)));
+                }
+
                 continue;
             }
 
