@@ -49,7 +49,7 @@ internal sealed class BudgetGate(RequestScheduler scheduler, RateLimiter budget)
 
             RateLimitLease lease;
             using (var limited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            using (scheduler.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), limited, deadline - now, Timeout.InfiniteTimeSpan))
+            using (scheduler.CreateTimer(Http.TimeLimit.CancelQuietly, limited, deadline - now, Timeout.InfiniteTimeSpan))
             {
                 try
                 {

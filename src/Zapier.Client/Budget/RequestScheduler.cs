@@ -386,7 +386,17 @@ internal sealed class RequestScheduler : IDisposable
                 waiter.Registration.Dispose();
                 if (waiter.Timer is { } timer)
                 {
-                    timer.Fire();
+                    try
+                    {
+                        timer.Fire();
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        // A timer's callback belongs to whoever created the timer; its failure must not fail whoever
+                        // happened to pump the queue (a request, a wait, the timer thread). The client's own callbacks
+                        // do not throw (TimeLimit.CancelQuietly); this guards the rest.
+                        _ = e;
+                    }
                 }
                 else
                 {

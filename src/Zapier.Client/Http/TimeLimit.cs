@@ -38,7 +38,7 @@ internal readonly struct TimeLimit : IDisposable
         }
 
         var source = Pool.TryDequeue(out var pooled) ? pooled : new CancellationTokenSource();
-        var link = outer.CanBeCanceled ? outer.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), source) : default;
+        var link = outer.CanBeCanceled ? outer.UnsafeRegister(CancelQuietly, source) : default;
         ITimer? timer = null;
         if (time == TimeProvider.System)
         {
@@ -46,10 +46,26 @@ internal readonly struct TimeLimit : IDisposable
         }
         else
         {
-            timer = time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), source, limit, Timeout.InfiniteTimeSpan);
+            timer = time.CreateTimer(CancelQuietly, source, limit, Timeout.InfiniteTimeSpan);
         }
 
         return new TimeLimit(source, link, timer);
+    }
+
+    /// <summary>
+    /// Cancels the source passed as state, unless it was disposed meanwhile: a timer's callback can still run after the
+    /// timer was disposed (and the source with it), and an exception there would reach whoever moved the clock.
+    /// </summary>
+    public static void CancelQuietly(object? state)
+    {
+        try
+        {
+            ((CancellationTokenSource)state!).Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // the limit it enforced is over already
+        }
     }
 
     public void Dispose()
