@@ -144,15 +144,7 @@ public sealed class ClientBehaviourTests(StubServerFixture stub) : IClassFixture
         var requests = 0;
         stub.Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithCallback(_ => Interlocked.Increment(ref requests) == 1
             ? new WireMock.ResponseMessage { StatusCode = 503 }
-            : new WireMock.ResponseMessage
-            {
-                StatusCode = 200,
-                Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
-                BodyData = new WireMock.Util.BodyData
-                {
-                    BodyAsString = """{"data":{"type":"run","status":"waiting","errors":[]}}""", DetectedBodyType = WireMock.Types.BodyType.String,
-                },
-            }));
+            : Faults.FaultAnswer.Message(200, """{"data":{"type":"run","status":"waiting","errors":[]}}""")));
         using var transport = new SocketsHttpHandler { AllowAutoRedirect = false };
         ActionRunResponse? run;
         using (var client = new ZapierClient(transport, new ZapierClientOptions

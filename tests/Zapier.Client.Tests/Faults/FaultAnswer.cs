@@ -30,6 +30,9 @@ internal sealed record FaultAnswer(int Status, byte[]? Body = null, string? Cont
 
     public static FaultAnswer Ok(string json = RunJson) => new(200, Encoding.UTF8.GetBytes(json));
 
+    /// <summary>A JSON answer as a WireMock response, for stubs that answer from a callback.</summary>
+    public static ResponseMessage Message(int status, string json) => Json(status, json).ToResponse();
+
     public static FaultAnswer Json(int status, string json, params (string Name, string Value)[] headers) => new(status, Encoding.UTF8.GetBytes(json), Headers: headers);
 
     public static FaultAnswer Error(int status, params (string Name, string Value)[] headers) =>

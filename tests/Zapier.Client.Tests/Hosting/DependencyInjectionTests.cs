@@ -141,7 +141,7 @@ public sealed class DependencyInjectionTests(StubServerFixture stub) : IClassFix
         stub.Server.Reset();
         stub.Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithCallback(_ => Interlocked.Increment(ref requests) == 1
             ? new WireMock.ResponseMessage { StatusCode = 503 }
-            : Json(200, RunJson)));
+            : Faults.FaultAnswer.Message(200, RunJson)));
         var counter = new CountingHandler();
         using var host = StartHost(services => services
             .AddZapierClient(o =>
@@ -206,13 +206,6 @@ public sealed class DependencyInjectionTests(StubServerFixture stub) : IClassFix
         stub.Server.Given(Request.Create()).RespondWith(Response.Create().WithStatusCode(status)
             .WithHeader("Content-Type", "application/json").WithBody(body));
     }
-
-    private static WireMock.ResponseMessage Json(int status, string body) => new()
-    {
-        StatusCode = status,
-        Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
-        BodyData = new WireMock.Util.BodyData { BodyAsString = body, DetectedBodyType = WireMock.Types.BodyType.String },
-    };
 
     private sealed class RotatingTokens : IZapierAccessTokenProvider
     {

@@ -18,7 +18,7 @@ public sealed class RateLimiterSeamTests(StubServerFixture stub) : IClassFixture
         stub.Server.Given(Request.Create().UsingPost().WithPath("/v2/action-runs")).RespondWith(Response.Create().WithStatusCode(200)
             .WithHeader("Content-Type", "application/json").WithBody("""{"data":{"type":"run","id":"run-9"}}"""));
         stub.Server.Given(Request.Create().UsingGet().WithPath("/v2/action-runs/run-9")).RespondWith(Response.Create().WithCallback(_ =>
-            Json(Interlocked.Increment(ref polls) < 3
+            Faults.FaultAnswer.Message(200, Interlocked.Increment(ref polls) < 3
                 ? """{"data":{"type":"run","status":"waiting","errors":[]}}"""
                 : """{"data":{"type":"run","status":"success","errors":[],"results":[{"ok":true}]}}""")));
         using var limiter = new CountingLimiter(new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
@@ -103,13 +103,6 @@ public sealed class RateLimiterSeamTests(StubServerFixture stub) : IClassFixture
         Assert.Contains("Zapier asked this client to send nothing more for now", second.Message, StringComparison.Ordinal);
         Assert.Single(stub.Server.LogEntries);
     }
-
-    private static WireMock.ResponseMessage Json(string body) => new()
-    {
-        StatusCode = 200,
-        Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
-        BodyData = new WireMock.Util.BodyData { BodyAsString = body, DetectedBodyType = WireMock.Types.BodyType.String },
-    };
 
     /// <summary>Passes every acquisition to a real limiter and counts the permits granted.</summary>
     private sealed class CountingLimiter(RateLimiter inner) : RateLimiter

@@ -40,7 +40,7 @@ public sealed class TelemetryTests : IDisposable
         var requests = 0;
         _stub.Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithCallback(_ => Interlocked.Increment(ref requests) == 1
             ? new WireMock.ResponseMessage { StatusCode = 503 }
-            : Json("""{"data":{"type":"run","status":"success","errors":[]}}""")));
+            : Faults.FaultAnswer.Message(200, """{"data":{"type":"run","status":"success","errors":[]}}""")));
         using var client = Client();
 
         var run = await client.V2.ActionRuns["run-" + Secret].GetAsync();
@@ -99,7 +99,7 @@ public sealed class TelemetryTests : IDisposable
     public async Task A_wait_is_one_span_over_its_polls_with_outcome_status_and_poll_count()
     {
         var polls = 0;
-        _stub.Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithCallback(_ => Json(Interlocked.Increment(ref polls) < 2
+        _stub.Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithCallback(_ => Faults.FaultAnswer.Message(200, Interlocked.Increment(ref polls) < 2
             ? """{"data":{"type":"run","status":"waiting","errors":[]}}"""
             : """{"data":{"type":"run","status":"success","errors":[]}}""")));
         using var client = Client();
@@ -127,7 +127,7 @@ public sealed class TelemetryTests : IDisposable
     [Fact]
     public async Task A_wait_ended_by_its_callback_says_so_in_its_span_and_metrics()
     {
-        _stub.Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithCallback(_ => Json("""{"data":{"type":"run","status":"waiting","errors":[]}}""")));
+        _stub.Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithCallback(_ => Faults.FaultAnswer.Message(200, """{"data":{"type":"run","status":"waiting","errors":[]}}""")));
         var channel = new InProcessActionRunCompletionChannel();
         using var client = new ZapierClient(new ZapierClientOptions { BaseUrl = _stub.BaseUrl, AccessToken = TestCredentials.AccessToken, ActionRunCompletions = channel });
         var wait = client.GetActionRun("run-8").WaitForCompletionAsync(ActionRunWaitOptions.Default with { InitialDelay = TimeSpan.FromHours(1) });
@@ -153,7 +153,7 @@ public sealed class TelemetryTests : IDisposable
     [Fact]
     public async Task A_wait_that_throws_on_an_error_run_is_ended_once_in_the_metrics()
     {
-        _stub.Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithCallback(_ => Json("""{"data":{"type":"run","status":"error","errors":[]}}""")));
+        _stub.Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithCallback(_ => Faults.FaultAnswer.Message(200, """{"data":{"type":"run","status":"error","errors":[]}}""")));
         using var client = Client();
 
         await Assert.ThrowsAsync<ActionRunFailedException>(() => client.GetActionRun("run-9").WaitForCompletionAsync(
@@ -238,10 +238,4 @@ public sealed class TelemetryTests : IDisposable
         return found;
     }
 
-    private static WireMock.ResponseMessage Json(string body) => new()
-    {
-        StatusCode = 200,
-        Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
-        BodyData = new WireMock.Util.BodyData { BodyAsString = body, DetectedBodyType = WireMock.Types.BodyType.String },
-    };
 }
