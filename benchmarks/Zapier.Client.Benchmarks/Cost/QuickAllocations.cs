@@ -33,8 +33,6 @@ internal static class QuickAllocations
                 await call().ConfigureAwait(false);
             }
 
-            using var sampler = Environment.GetEnvironmentVariable("SAMPLE") == name ? new AllocSampler() : null;
-            if (sampler is not null) sampler.On = true;
             GC.Collect();
             var before = GC.GetTotalAllocatedBytes(precise: true);
             for (var i = 0; i < Calls; i++)
@@ -44,10 +42,6 @@ internal static class QuickAllocations
 
             var perCall = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)Calls;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {perCall:#,0} B |"));
-            if (sampler is not null)
-            {
-                foreach (var (t, c) in sampler.ByType.OrderByDescending(p => p.Value).Take(40)) Console.WriteLine($"{c,6} {t}");
-            }
         }
     }
 }
