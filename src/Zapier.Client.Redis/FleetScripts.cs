@@ -11,26 +11,35 @@ internal static class FleetScripts
 {
     /// <summary>
     /// KEYS: egress, partner, hold. ARGV: egress interval, partner interval, furthest slot ahead to reserve, earliest
-    /// slot ahead (the caller's own floor), all in microseconds. Returns {1, wait, end} when reserved, {0, wait, end}
-    /// when the slot is further than allowed (nothing changed); end is how far ahead the fleet's queue now ends.
+    /// slot ahead (the caller's own floor), how far ahead a hold the caller knows of ends (0 for none), all in
+    /// microseconds. A hold the caller knows of that outlasts the hold key is written back first (Redis restarted empty
+    /// during it). Returns {1, wait, end, hold} when reserved, {0, wait, end, hold} when the slot is further than allowed
+    /// (no limit changed); end is how far ahead the fleet's queue now ends, hold how far ahead the fleet's hold ends
+    /// (0 or less: none).
     /// </summary>
     public const string Reserve = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+        local known = tonumber(ARGV[5])
+        local hold = tonumber(redis.call('GET', KEYS[3]) or '0') or 0
+        if known > 0 and now + known > hold then
+          hold = now + known
+          redis.call('SET', KEYS[3], string.format('%d', hold), 'PX', math.floor(known / 1000) + 1000)
+        end
         local slot = now + tonumber(ARGV[4])
         for i = 1, 3 do
           local v = tonumber(redis.call('GET', KEYS[i]) or '0') or 0
           if v > slot then slot = v end
         end
         local wait = slot - now
-        if wait > tonumber(ARGV[3]) then return {0, wait, wait} end
+        if wait > tonumber(ARGV[3]) then return {0, wait, wait, hold - now} end
         local last = slot
         for i = 1, 2 do
           local nextSlot = slot + tonumber(ARGV[i])
           if nextSlot > last then last = nextSlot end
           redis.call('SET', KEYS[i], string.format('%d', nextSlot), 'PX', math.floor((nextSlot - now) / 1000) + 1000)
         end
-        return {1, wait, last - now}
+        return {1, wait, last - now, hold - now}
         """;
 
     /// <summary>KEYS: hold. ARGV: how far ahead (microseconds) the hold ends. Extends the hold, never shortens it.</summary>

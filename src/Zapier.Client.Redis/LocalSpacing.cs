@@ -27,6 +27,18 @@ internal sealed class LocalSpacing(TimeSpan interval)
         }
     }
 
+    /// <summary>The end of the latest hold this process knows of (MinValue for none).</summary>
+    public DateTimeOffset Held
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _held;
+            }
+        }
+    }
+
     public Decision Reserve(DateTimeOffset now, TimeSpan furthest)
     {
         lock (_gate)

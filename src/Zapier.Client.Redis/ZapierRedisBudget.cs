@@ -52,7 +52,6 @@ public sealed class ZapierRedisBudget : RateLimiter
     private long _missedSlots;
     private long _shareUntilTicks;
     private int _reached;
-    private readonly TimeSpan _lateTolerance;
 
     private ZapierRedisBudget(ZapierRedisBudgetOptions options, IConnectionMultiplexer redis, bool ownsRedis)
     {
@@ -66,14 +65,21 @@ public sealed class ZapierRedisBudget : RateLimiter
         var root = $"{options.KeyPrefix}{{{options.Partner}}}:";
         _reserveKeys = [root + "egress:" + options.EgressAddress, root + "partner", root + "hold"];
         _holdKeys = [root + "hold"];
-        _egressMicros = Micros(TimeSpan.FromMinutes(1) / options.RequestsPerMinutePerEgress);
-        _partnerMicros = Micros(TimeSpan.FromMinutes(1) / options.RequestsPerMinutePerPartner);
+        var window = options.LimitWindow;
         var smaller = Math.Min(options.RequestsPerMinutePerEgress, options.RequestsPerMinutePerPartner);
+
+        // A permit goes at most MaxLateness after its slot (a later one is given up), and slots are spaced so that a
+        // limit's worth of them plus that lateness fit in the window: any limit + 1 permits span at least the window.
         // At least 20 ms: a timer may always fire that late, and a tolerance below it would give up every slot.
-        _lateTolerance = Max(TimeSpan.FromMinutes(1) / smaller, TimeSpan.FromMilliseconds(20));
+        MaxLateness = Max(window / smaller / 4, TimeSpan.FromMilliseconds(20));
+        SlotSpacingPerEgress = (window + MaxLateness) / options.RequestsPerMinutePerEgress;
+        SlotSpacingPerPartner = (window + MaxLateness) / options.RequestsPerMinutePerPartner;
+        _egressMicros = Micros(SlotSpacingPerEgress);
+        _partnerMicros = Micros(SlotSpacingPerPartner);
         RecoveryGrace = Max(TimeSpan.FromSeconds(2), 3 * options.RedisRetryInterval);
-        LocalRequestsPerMinute = Math.Max(1, smaller / options.FleetSize);
-        _local = new LocalSpacing(TimeSpan.FromMinutes(1) / LocalRequestsPerMinute);
+        LocalRequestsPerMinute = Math.Max(1, smaller / (options.FleetSize ?? 1));
+        _local = new LocalSpacing((window + MaxLateness) / LocalRequestsPerMinute);
+        _redis.ConnectionRestored += OnConnectionRestored;
     }
 
     /// <summary>
@@ -111,8 +117,34 @@ public sealed class ZapierRedisBudget : RateLimiter
     /// </summary>
     public TimeSpan RecoveryGrace { get; }
 
-    /// <summary>The rate each process keeps to while Redis is out: the smaller limit divided by the fleet size.</summary>
+    /// <summary>
+    /// The rate each process keeps to while Redis is out: the smaller limit divided by
+    /// <see cref="ZapierRedisBudgetOptions.FleetSize"/> (by 1 when it is not set, in <see cref="ZapierRedisFailureMode.Refuse"/> mode).
+    /// </summary>
     public int LocalRequestsPerMinute { get; }
+
+    /// <summary>
+    /// The most a permit is granted after its slot: a quarter of the smaller limit's interval (a minute divided by it),
+    /// at least 20 ms. A request that would go later gives its slot up and takes a fresh one.
+    /// </summary>
+    public TimeSpan MaxLateness { get; }
+
+    /// <summary>
+    /// How far apart the slots of one egress address are: (a minute + <see cref="MaxLateness"/>) divided by
+    /// <see cref="ZapierRedisBudgetOptions.RequestsPerMinutePerEgress"/>, so that no 60-second window holds more
+    /// requests than the limit even when the first of them went late by <see cref="MaxLateness"/>.
+    /// </summary>
+    public TimeSpan SlotSpacingPerEgress { get; }
+
+    /// <summary>How far apart the partner's slots are: (a minute + <see cref="MaxLateness"/>) divided by <see cref="ZapierRedisBudgetOptions.RequestsPerMinutePerPartner"/>.</summary>
+    public TimeSpan SlotSpacingPerPartner { get; }
+
+    /// <summary>
+    /// The end of the latest server hold this process knows of (one its clients received, or one it learned from Redis
+    /// when reserving), or null when it knows of none. The local fallback keeps to it, and it is written back to Redis
+    /// when Redis comes back without it.
+    /// </summary>
+    public DateTimeOffset? HeldUntil => _local.Held is var held && held > _time.GetUtcNow() ? held : null;
 
     /// <summary>True while the last Redis command failed and the failure mode applies.</summary>
     public bool IsOnFallback => Volatile.Read(ref _onFallback) == 1;
@@ -124,10 +156,8 @@ public sealed class ZapierRedisBudget : RateLimiter
     public long RedisFailures => Interlocked.Read(ref _failures);
 
     /// <summary>
-    /// Slots given up because this process would have sent them later than one interval of the smaller limit (at least
-    /// 20 ms; it had
-    /// stalled, or Redis answered that late); each such request took a fresh slot instead of going out late, bunched
-    /// with the next ones.
+    /// Slots given up because this process would have sent them later than <see cref="MaxLateness"/> (it had stalled, or
+    /// Redis answered that late); each such request took a fresh slot instead of going out late, bunched with the next ones.
     /// </summary>
     public long MissedSlots => Interlocked.Read(ref _missedSlots);
 
@@ -143,20 +173,7 @@ public sealed class ZapierRedisBudget : RateLimiter
     public void Hold(DateTimeOffset until)
     {
         _local.HoldUntil(until);
-        var ahead = until - _time.GetUtcNow();
-        if (ahead <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        try
-        {
-            _redis.GetDatabase().ScriptEvaluate(FleetScripts.Hold, _holdKeys, [Micros(ahead)], CommandFlags.FireAndForget);
-        }
-        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
-        {
-            Failed(e); // the local hold still applies
-        }
+        WriteHold(until);
     }
 
     /// <inheritdoc />
@@ -206,7 +223,7 @@ public sealed class ZapierRedisBudget : RateLimiter
                         await Task.Delay(decision.Wait, _time, cancellationToken).ConfigureAwait(false);
                     }
 
-                    if (_time.GetUtcNow() - slot + (answered - asked) <= _lateTolerance)
+                    if (_time.GetUtcNow() - slot + (answered - asked) <= MaxLateness)
                     {
                         return Finish(true, decision);
                     }
@@ -236,9 +253,13 @@ public sealed class ZapierRedisBudget : RateLimiter
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (disposing && _ownsRedis)
+        if (disposing)
         {
-            _redis.Dispose();
+            _redis.ConnectionRestored -= OnConnectionRestored;
+            if (_ownsRedis)
+            {
+                _redis.Dispose();
+            }
         }
 
         base.Dispose(disposing);
@@ -247,6 +268,8 @@ public sealed class ZapierRedisBudget : RateLimiter
     private static readonly TimeSpan MinimumSleep = TimeSpan.FromMilliseconds(10);
 
     private static long Micros(TimeSpan span) => span.Ticks / 10;
+
+    private static long Positive(TimeSpan span) => span > TimeSpan.Zero ? Micros(span) : 0;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
@@ -281,9 +304,11 @@ public sealed class ZapierRedisBudget : RateLimiter
             try
             {
                 var floor = _local.NextFree - now; // after a fallback, no earlier than this process's local schedule
+                var held = _local.Held - now; // a hold this process knows of goes back into a Redis that lost it
                 var answer = (RedisResult[]?)await _redis.GetDatabase()
-                    .ScriptEvaluateAsync(FleetScripts.Reserve, _reserveKeys, [_egressMicros, _partnerMicros, Micros(furthest), floor > TimeSpan.Zero ? Micros(floor) : 0])
+                    .ScriptEvaluateAsync(FleetScripts.Reserve, _reserveKeys, [_egressMicros, _partnerMicros, Micros(furthest), Positive(floor), Positive(held)])
                     .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
+                var answered = _time.GetUtcNow();
                 if (Interlocked.Exchange(ref _onFallback, 0) == 1)
                 {
                     Interlocked.Exchange(ref _shareUntilTicks, (now + RecoveryGrace).UtcTicks);
@@ -292,6 +317,13 @@ public sealed class ZapierRedisBudget : RateLimiter
 
                 var decision = new Decision((long)answer![0] == 1, TimeSpan.FromTicks((long)answer[1] * 10));
                 Volatile.Write(ref _reached, 1);
+
+                // The fleet's hold, kept here too: the local fallback keeps to it should Redis fail during it, and it is
+                // written back should Redis come back without it. Counted from the answer: never earlier than Redis's.
+                if ((long)answer[3] > 0)
+                {
+                    _local.HoldUntil(answered + TimeSpan.FromTicks((long)answer[3] * 10));
+                }
 
                 // Should Redis fail now, the local budget starts after the slots the fleet holds; just after an outage,
                 // this process keeps to its local share (others may not be back on Redis yet).
@@ -322,6 +354,37 @@ public sealed class ZapierRedisBudget : RateLimiter
         }
 
         return local;
+    }
+
+    /// <summary>Writes a hold to Redis without waiting for the answer (extending, never shortening, the fleet's).</summary>
+    private void WriteHold(DateTimeOffset until)
+    {
+        var ahead = until - _time.GetUtcNow();
+        if (ahead <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            _redis.GetDatabase().ScriptEvaluate(FleetScripts.Hold, _holdKeys, [Micros(ahead)], CommandFlags.FireAndForget);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            Failed(e); // the local hold still applies
+        }
+    }
+
+    /// <summary>
+    /// Redis answers again (maybe restarted empty): a hold this process knows of goes back at once, so that a process
+    /// that never saw it does not send before it ends.
+    /// </summary>
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (e.ConnectionType == ConnectionType.Interactive && _local.Held > _time.GetUtcNow())
+        {
+            WriteHold(_local.Held);
+        }
     }
 
     private void Failed(Exception e)

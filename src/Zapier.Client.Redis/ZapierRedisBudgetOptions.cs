@@ -55,9 +55,11 @@ public sealed class ZapierRedisBudgetOptions
 
     /// <summary>
     /// How many processes share the budget; with <see cref="ZapierRedisFailureMode.LocalBudget"/> each of them spaces its
-    /// requests at the smaller limit divided by this while Redis is out. Defaults to 1.
+    /// requests at the smaller limit divided by this while Redis is out. Required with
+    /// <see cref="ZapierRedisFailureMode.LocalBudget"/> (the default mode): a guessed 1 would let every process use the
+    /// whole limit while Redis is out. Not used with <see cref="ZapierRedisFailureMode.Refuse"/>.
     /// </summary>
-    public int FleetSize { get; set; } = 1;
+    public int? FleetSize { get; set; }
 
     /// <summary>Longest wait for one Redis command (and for connecting) before the failure mode applies; defaults to 1 second.</summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(1);
@@ -74,6 +76,12 @@ public sealed class ZapierRedisBudgetOptions
 
     /// <summary>Where the budget logs falling back to a local budget and returning to Redis; none by default.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// The window the limits are counted over: a minute (so the limits are "per minute"); shorter only in tests, which
+    /// check the window guarantee in seconds.
+    /// </summary>
+    internal TimeSpan LimitWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     internal ZapierRedisBudgetOptions Clone() => (ZapierRedisBudgetOptions)MemberwiseClone();
 
@@ -99,7 +107,17 @@ public sealed class ZapierRedisBudgetOptions
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
         ArgumentOutOfRangeException.ThrowIfLessThan(RequestsPerMinutePerEgress, 1, nameof(RequestsPerMinutePerEgress));
         ArgumentOutOfRangeException.ThrowIfLessThan(RequestsPerMinutePerPartner, 1, nameof(RequestsPerMinutePerPartner));
-        ArgumentOutOfRangeException.ThrowIfLessThan(FleetSize, 1, nameof(FleetSize));
+        if (FleetSize is null && OnRedisFailure == ZapierRedisFailureMode.LocalBudget)
+        {
+            throw new ArgumentException(
+                "FleetSize is required with OnRedisFailure = LocalBudget (the default): set it to the number of processes sharing the budget, " +
+                "so that each keeps to its share of the limit while Redis is out (or set OnRedisFailure = Refuse).", nameof(FleetSize));
+        }
+
+        if (FleetSize is { } fleet)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(fleet, 1, nameof(FleetSize));
+        }
         if (OperationTimeout <= TimeSpan.Zero || OperationTimeout > TimeSpan.FromMinutes(1))
         {
             throw new ArgumentOutOfRangeException(nameof(OperationTimeout), OperationTimeout, "OperationTimeout must be positive and at most a minute.");

@@ -70,7 +70,7 @@ public sealed class FleetBudgetTests : IDisposable
             .WithHeader("Content-Type", "application/json").WithBody("""{"data":{"type":"run","status":"success","results":[],"errors":[]}}"""));
         var services = new ServiceCollection();
         services.AddZapierClient(o => { o.BaseUrl = new Uri(server.Urls[0]); o.AccessToken = "token"; })
-            .UseRedisBudget(o => { o.Configuration = _redis.Configuration; o.Partner = "partner-di"; });
+            .UseRedisBudget(o => { o.Configuration = _redis.Configuration; o.Partner = "partner-di"; o.FleetSize = 1; });
         await using var provider = services.BuildServiceProvider();
 
         var state = await provider.GetRequiredService<ZapierClient>().GetActionRun("r1").UpdateStatusAsync();
@@ -88,6 +88,41 @@ public sealed class FleetBudgetTests : IDisposable
         Assert.Equal("Partner", e.ParamName);
     }
 
+    [Fact]
+    public void Missing_fleet_size_with_the_local_budget_fallback_is_refused_naming_FleetSize()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ZapierRedisBudget.Create(new ZapierRedisBudgetOptions { Configuration = _redis.Configuration, Partner = "p" }));
+
+        Assert.Equal("FleetSize", e.ParamName);
+        Assert.Contains("FleetSize is required with OnRedisFailure = LocalBudget", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Refuse_mode_needs_no_fleet_size()
+    {
+        using var budget = ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
+        {
+            Configuration = _redis.Configuration,
+            Partner = "p",
+            OnRedisFailure = ZapierRedisFailureMode.Refuse,
+        });
+
+        Assert.Equal(60, budget.LocalRequestsPerMinute); // unused in this mode: the smaller limit over 1
+    }
+
+    [Fact]
+    public async Task A_registration_without_fleet_size_fails_at_host_start_naming_FleetSize()
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Services.AddZapierClient(o => o.AccessToken = "token")
+            .UseRedisBudget(o => { o.Configuration = _redis.Configuration; o.Partner = "partner-di"; });
+        using var host = builder.Build();
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => host.StartAsync());
+
+        Assert.Equal("FleetSize", e.ParamName);
+    }
+
     private ZapierRedisBudget Budget(string partner, string egress, int perEgress, int perPartner) => ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
     {
         Configuration = _redis.Configuration,
@@ -95,5 +130,6 @@ public sealed class FleetBudgetTests : IDisposable
         EgressAddress = egress,
         RequestsPerMinutePerEgress = perEgress,
         RequestsPerMinutePerPartner = perPartner,
+        FleetSize = 2,
     });
 }

@@ -67,6 +67,9 @@ internal sealed class FleetStub : IDisposable
 
     public int Refused => Volatile.Read(ref _refused);
 
+    /// <summary>Each refused request: its method and path, and the seconds left of the cool-down when it was sent.</summary>
+    public ConcurrentQueue<string> Refusals { get; } = new();
+
     /// <summary>Requests served a second, from the first served to the last served, as a share of the limit.</summary>
     public double AchievedShare
     {
@@ -94,6 +97,15 @@ internal sealed class FleetStub : IDisposable
 
     public void Dispose() => Server.Stop();
 
+    /// <summary>Starts the cool-down now, as after a breach by someone else: every request is refused until it ends.</summary>
+    public void Breach()
+    {
+        lock (_gate)
+        {
+            _coolDownUntil = Stopwatch.GetTimestamp() + _coolDown;
+        }
+    }
+
     private ResponseMessage Answer(IRequestMessage request)
     {
         if (request.Path.EndsWith("/warmup", StringComparison.Ordinal))
@@ -113,6 +125,7 @@ internal sealed class FleetStub : IDisposable
                 }
 
                 _refused++;
+                Refusals.Enqueue($"{request.Method} {request.Path} {(double)(_coolDownUntil - now) / Stopwatch.Frequency:F3} s before the cool-down ends");
                 if (FirstRefusedAt < 0)
                 {
                     FirstRefusedAt = (double)(now - _firstServed) / Stopwatch.Frequency;

@@ -63,7 +63,7 @@ public sealed class MultiProcessTests(ITestOutputHelper output)
         var processes = Enumerable.Range(0, Processes).Select(_ =>
         {
             var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in new object[] { worker, stub.BaseUrl.ToString(), redis, RunsEach, perEgress, PerPartner, start, deadlineSeconds })
+            foreach (var arg in new object[] { worker, stub.BaseUrl.ToString(), redis, RunsEach, perEgress, PerPartner, start, deadlineSeconds, Processes })
             {
                 info.ArgumentList.Add(Convert.ToString(arg, CultureInfo.InvariantCulture)!);
             }

@@ -70,6 +70,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         {
             Configuration = redis.Configuration,
             Partner = "p",
+            FleetSize = 1,
             OperationTimeout = TimeSpan.FromMilliseconds(300),
         });
         using (await budget.AcquireAsync())
@@ -156,7 +157,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
     }
 
     /// <summary>Waits (a real process's progress, polled) until <paramref name="condition"/> holds, at most 20 s.</summary>
-    private static async Task Until(Func<bool> condition)
+    internal static async Task Until(Func<bool> condition)
     {
         var limit = Stopwatch.StartNew();
         while (!condition())

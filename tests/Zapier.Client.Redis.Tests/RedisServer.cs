@@ -3,9 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-// Real timing (Redis keeps its own clock): the tests of this assembly must not compete for the two cores.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
-
 namespace Zapier.Client.Redis.Tests;
 
 /// <summary>

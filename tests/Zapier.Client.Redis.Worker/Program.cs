@@ -5,10 +5,10 @@ using Zapier.Client.Redis;
 
 // One process of a fleet: starts RUNS action runs at once and waits for each, then prints one JSON line with what
 // happened. Arguments: base URL, Redis configuration (or "local" for a per-process budget), runs, requests a minute
-// per egress address, per partner, start time (Unix ms: every process begins together), deadline in seconds.
-if (args.Length != 7)
+// per egress address, per partner, start time (Unix ms: every process begins together), deadline in seconds, fleet size.
+if (args.Length != 8)
 {
-    Console.Error.WriteLine("usage: worker <baseUrl> <redis|local> <runs> <perEgress> <perPartner> <startUnixMs> <deadlineSeconds>");
+    Console.Error.WriteLine("usage: worker <baseUrl> <redis|local> <runs> <perEgress> <perPartner> <startUnixMs> <deadlineSeconds> <fleetSize>");
     return 2;
 }
 
@@ -19,6 +19,7 @@ var perEgress = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCul
 var perPartner = int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture);
 var start = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture));
 var deadline = TimeSpan.FromSeconds(double.Parse(args[6], System.Globalization.CultureInfo.InvariantCulture));
+var fleetSize = int.Parse(args[7], System.Globalization.CultureInfo.InvariantCulture);
 
 var options = new ZapierClientOptions
 {
@@ -33,6 +34,7 @@ using var budget = redis == "local" ? null : ZapierRedisBudget.Create(new Zapier
     Partner = "fleet-test",
     RequestsPerMinutePerEgress = perEgress,
     RequestsPerMinutePerPartner = perPartner,
+    FleetSize = fleetSize,
 });
 if (budget is null)
 {

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+
+namespace Zapier.Client.Redis.Tests;
+
+/// <summary>
+/// A server hold announced through Redis outlives Redis: each process keeps the hold it learned, its local fallback
+/// keeps to it, and it is written back into a Redis that restarted empty. Against a real redis-server and a stub that
+/// refuses (429) every request during its cool-down, so any request sent inside the hold shows as a second 429.
+/// </summary>
+public sealed class FleetHoldTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan CoolDown = TimeSpan.FromSeconds(6);
+
+    private readonly RedisServer _redis = new();
+    private readonly FleetStub _stub = new(6000, TimeSpan.FromSeconds(4), CoolDown);
+    private readonly List<IDisposable> _owned = [];
+
+    public void Dispose()
+    {
+        _owned.ForEach(d => d.Dispose());
+        _stub.Dispose();
+        _redis.Dispose();
+    }
+
+    [Fact]
+    public async Task Redis_killed_during_a_hold_another_process_announced_sends_nothing_before_the_hold_ends()
+    {
+        var (announcer, other) = (Budget(), Budget());
+        var (first, second) = (Client(announcer), Client(other));
+        var (learning, heldUntil) = await AnnounceAndLearnAsync(first, second, other);
+
+        _redis.Kill();
+        var killedAt = Stopwatch.StartNew();
+        var after = Enumerable.Range(0, 3).Select(i => second.GetActionRun($"r-after-{i}").UpdateStatusAsync())
+            .Append(first.GetActionRun("r-first").UpdateStatusAsync()).ToList();
+        var states = (await Task.WhenAll(after)).Concat(await learning).ToList();
+
+        output.WriteLine($"Redis killed during a {CoolDown.TotalSeconds:F0}-s hold: {_stub.Served + _stub.Refused} requests sent, " +
+            $"{_stub.Refused} x 429 (the announcing one), the last request done {killedAt.Elapsed.TotalSeconds:F2} s after the kill, " +
+            $"local permits {announcer.LocalPermits} + {other.LocalPermits}; refused: {string.Join(", ", _stub.Refusals)}");
+        Assert.All(states, s => Assert.True(s.Succeeded));
+        Assert.Equal(1, _stub.Refused); // only the request that announced the hold
+        Assert.True(other.LocalPermits >= 3, $"the other process granted {other.LocalPermits} local permits"); // its fallback served them
+        Assert.True(DateTimeOffset.UtcNow >= heldUntil);
+    }
+
+    [Fact]
+    public async Task Redis_killed_during_a_hold_and_back_empty_before_it_ends_still_sends_nothing_before_the_hold_ends()
+    {
+        var (announcer, other) = (Budget(), Budget());
+        var (first, second) = (Client(announcer), Client(other));
+        var (learning, heldUntil) = await AnnounceAndLearnAsync(first, second, other);
+
+        _redis.Kill();
+        var down = second.GetActionRun("r-down").UpdateStatusAsync(); // the fallback: its slot is past reach, it waits
+        await RedisFaultTests.Until(() => other.IsOnFallback);
+        _redis.Start(); // empty, and the waiting requests ask it for slots before the hold ends
+        var restartedAt = Stopwatch.StartNew();
+        var states = (await Task.WhenAll(down, second.GetActionRun("r-back").UpdateStatusAsync())).Concat(await learning).ToList();
+
+        output.WriteLine($"Redis killed during a {CoolDown.TotalSeconds:F0}-s hold and back empty {(heldUntil - DateTimeOffset.UtcNow + restartedAt.Elapsed).TotalSeconds:F2} s " +
+            $"before it ended: {_stub.Served + _stub.Refused} requests sent, {_stub.Refused} x 429 (the announcing one)");
+        Assert.All(states, s => Assert.True(s.Succeeded));
+        Assert.Equal(1, _stub.Refused);
+        Assert.True(DateTimeOffset.UtcNow >= heldUntil);
+    }
+
+    [Fact]
+    public async Task Redis_restarted_empty_during_a_hold_gets_it_back_so_a_process_that_never_saw_it_waits_too()
+    {
+        var (announcer, other) = (Budget(), Budget());
+        var (first, second) = (Client(announcer), Client(other));
+        var (learning, heldUntil) = await AnnounceAndLearnAsync(first, second, other);
+
+        _redis.Kill();
+        _redis.Start(); // empty: no persistence
+        await RedisFaultTests.Until(() => _redis.Cli("EXISTS", "zapier:budget:{p}:hold") == "1"); // written back on reconnecting
+        var latecomer = Budget(); // a process that starts now never heard of the hold
+        var restartedAt = Stopwatch.StartNew();
+        var states = (await Task.WhenAll(
+            Client(latecomer).GetActionRun("r-latecomer").UpdateStatusAsync(),
+            second.GetActionRun("r-after").UpdateStatusAsync())).Concat(await learning).ToList();
+
+        output.WriteLine($"Redis restarted empty during a {CoolDown.TotalSeconds:F0}-s hold: {_stub.Served + _stub.Refused} requests sent, " +
+            $"{_stub.Refused} x 429 (the announcing one), the hold key back in Redis, the last request done {restartedAt.Elapsed.TotalSeconds:F2} s after the restart");
+        Assert.All(states, s => Assert.True(s.Succeeded));
+        Assert.Equal(1, _stub.Refused);
+        Assert.Equal(0, latecomer.LocalPermits); // it waited on Redis's hold, not on a fallback
+        Assert.True(DateTimeOffset.UtcNow >= heldUntil);
+    }
+
+    /// <summary>
+    /// The stub starts a cool-down; one client's request meets it (429, Retry-After) and announces the hold; the other
+    /// process asks Redis for a slot and learns the hold. Returns the learning call (pending until the hold ends) and
+    /// the hold's end as the other process knows it.
+    /// </summary>
+    private async Task<(Task<ActionRuns.ActionRunState[]> Learning, DateTimeOffset HeldUntil)> AnnounceAndLearnAsync(
+        ZapierClient announcing, ZapierClient learning, ZapierRedisBudget learner)
+    {
+        // Warm up (connections open, code compiled) on a path the stub does not count.
+        await Task.WhenAll(announcing.GetActionRun("warmup").UpdateStatusAsync(), learning.GetActionRun("warmup").UpdateStatusAsync());
+        _stub.Breach();
+        var announced = announcing.GetActionRun("r-announce").UpdateStatusAsync(); // 429, then retried once the hold ends
+        await RedisFaultTests.Until(() => _stub.Refused == 1);
+        await RedisFaultTests.Until(() => _redis.Cli("EXISTS", "zapier:budget:{p}:hold") == "1");
+        var pending = learning.GetActionRun("r-learn").UpdateStatusAsync();
+        await RedisFaultTests.Until(() => learner.HeldUntil is not null);
+        var heldUntil = learner.HeldUntil!.Value;
+        Assert.InRange(heldUntil - DateTimeOffset.UtcNow, CoolDown - TimeSpan.FromSeconds(2), CoolDown + TimeSpan.FromSeconds(1));
+        return (Task.WhenAll(announced, pending), heldUntil);
+    }
+
+    private ZapierRedisBudget Budget()
+    {
+        var budget = ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
+        {
+            Configuration = _redis.Configuration,
+            Partner = "p",
+            RequestsPerMinutePerEgress = 600,
+            RequestsPerMinutePerPartner = 600,
+            FleetSize = 3,
+            RedisRetryInterval = TimeSpan.FromMilliseconds(100),
+        });
+        _owned.Add(budget);
+        return budget;
+    }
+
+    private ZapierClient Client(ZapierRedisBudget budget)
+    {
+        var client = new ZapierClient("token", new ZapierClientOptions { BaseUrl = _stub.BaseUrl }.UseRedisBudget(budget));
+        _owned.Insert(0, client); // disposed before the budgets
+        return client;
+    }
+}
