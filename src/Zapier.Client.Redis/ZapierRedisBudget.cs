@@ -70,12 +70,13 @@ public sealed class ZapierRedisBudget : RateLimiter
 
         // A permit goes at most MaxLateness after its slot (a later one is given up), and slots are spaced so that a
         // limit's worth of them plus that lateness fit in the window: any limit + 1 permits span at least the window.
-        // At least 20 ms: a timer may always fire that late, and a tolerance below it would give up every slot.
-        MaxLateness = Max(window / smaller / 4, TimeSpan.FromMilliseconds(20));
+        // At least 50 ms: a timer may fire late and a busy process answer late (a loaded machine), and a tolerance
+        // below that gives up slot after slot.
+        MaxLateness = Max(window / smaller / 4, TimeSpan.FromMilliseconds(50));
         SlotSpacingPerEgress = (window + MaxLateness) / options.RequestsPerMinutePerEgress;
         SlotSpacingPerPartner = (window + MaxLateness) / options.RequestsPerMinutePerPartner;
-        _egressMicros = Micros(SlotSpacingPerEgress);
-        _partnerMicros = Micros(SlotSpacingPerPartner);
+        _egressMicros = MicrosUp(SlotSpacingPerEgress);
+        _partnerMicros = MicrosUp(SlotSpacingPerPartner);
         RecoveryGrace = Max(TimeSpan.FromSeconds(2), 3 * options.RedisRetryInterval);
         LocalRequestsPerMinute = Math.Max(1, smaller / (options.FleetSize ?? 1));
         _local = new LocalSpacing((window + MaxLateness) / LocalRequestsPerMinute);
@@ -125,7 +126,7 @@ public sealed class ZapierRedisBudget : RateLimiter
 
     /// <summary>
     /// The most a permit is granted after its slot: a quarter of the smaller limit's interval (a minute divided by it),
-    /// at least 20 ms. A request that would go later gives its slot up and takes a fresh one.
+    /// at least 50 ms. A request that would go later gives its slot up and takes a fresh one.
     /// </summary>
     public TimeSpan MaxLateness { get; }
 
@@ -268,6 +269,9 @@ public sealed class ZapierRedisBudget : RateLimiter
     private static readonly TimeSpan MinimumSleep = TimeSpan.FromMilliseconds(10);
 
     private static long Micros(TimeSpan span) => span.Ticks / 10;
+
+    /// <summary>Whole microseconds, rounded up: a spacing rounded down would let a window hold a few microseconds too many.</summary>
+    private static long MicrosUp(TimeSpan span) => (span.Ticks + 9) / 10;
 
     private static long Positive(TimeSpan span) => span > TimeSpan.Zero ? Micros(span) : 0;
 

@@ -14,7 +14,7 @@ public sealed class WindowGuaranteeTests(ITestOutputHelper output)
     [Fact]
     public async Task Two_saturated_processes_never_put_more_than_the_limit_into_any_sliding_window()
     {
-        // 50 requests per 2-second window: a slot every 40.4 ms, a permit at most 20 ms after its slot.
+        // 50 requests per 2-second window: a slot every 41 ms ((2 s + 50 ms) / 50), a permit at most 50 ms after its slot.
         const int Limit = 50;
         var window = TimeSpan.FromSeconds(2);
         using var redis = new RedisServer();
