@@ -186,7 +186,10 @@ public sealed class ZapierRedisBudget : RateLimiter
         TotalFailedLeases = Interlocked.Read(ref _refused),
     };
 
-    /// <summary>Grants a permit only when a slot is free right now; asks Redis synchronously (within the operation timeout).</summary>
+    /// <summary>
+    /// Grants a permit only when a slot is free right now; asks Redis with its synchronous call (within the operation
+    /// timeout when <see cref="Create"/> made the connection), so no thread waits on asynchronous work.
+    /// </summary>
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
     {
         if (Check(permitCount))
@@ -194,7 +197,7 @@ public sealed class ZapierRedisBudget : RateLimiter
             return Granted;
         }
 
-        var decision = DecideAsync(TimeSpan.Zero, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        var decision = Decide(TimeSpan.Zero);
         return Finish(decision.Reserved && decision.Wait <= TimeSpan.Zero, decision);
     }
 
@@ -307,36 +310,10 @@ public sealed class ZapierRedisBudget : RateLimiter
         {
             try
             {
-                var floor = _local.NextFree - now; // after a fallback, no earlier than this process's local schedule
-                var held = _local.Held - now; // a hold this process knows of goes back into a Redis that lost it
                 var answer = (RedisResult[]?)await _redis.GetDatabase()
-                    .ScriptEvaluateAsync(FleetScripts.Reserve, _reserveKeys, [_egressMicros, _partnerMicros, Micros(furthest), Positive(floor), Positive(held)])
+                    .ScriptEvaluateAsync(FleetScripts.Reserve, _reserveKeys, ReserveArguments(now, furthest))
                     .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
-                var answered = _time.GetUtcNow();
-                if (Interlocked.Exchange(ref _onFallback, 0) == 1)
-                {
-                    Interlocked.Exchange(ref _shareUntilTicks, (now + RecoveryGrace).UtcTicks);
-                    RedisBudgetLog.BackOnRedis(_log, LocalPermits);
-                }
-
-                var decision = new Decision((long)answer![0] == 1, TimeSpan.FromTicks((long)answer[1] * 10));
-                Volatile.Write(ref _reached, 1);
-
-                // The fleet's hold, kept here too: the local fallback keeps to it should Redis fail during it, and it is
-                // written back should Redis come back without it. Counted from the answer: never earlier than Redis's.
-                if ((long)answer[3] > 0)
-                {
-                    _local.HoldUntil(answered + TimeSpan.FromTicks((long)answer[3] * 10));
-                }
-
-                // Should Redis fail now, the local budget starts after the slots the fleet holds; just after an outage,
-                // this process keeps to its local share (others may not be back on Redis yet).
-                _local.FromRedis(
-                    decision.Reserved ? now + decision.Wait : null,
-                    now + TimeSpan.FromTicks((long)answer[2] * 10),
-                    keepShare: now.UtcTicks < Interlocked.Read(ref _shareUntilTicks));
-
-                return decision;
+                return FromRedis(answer!, now);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -344,6 +321,74 @@ public sealed class ZapierRedisBudget : RateLimiter
             }
         }
 
+        return WithoutRedis(now, furthest);
+    }
+
+    /// <summary>
+    /// <see cref="DecideAsync"/> for a caller that cannot wait asynchronously: Redis's own synchronous call (it blocks
+    /// this thread only, for at most the connection's sync timeout, which <see cref="Create"/> sets to
+    /// <see cref="ZapierRedisBudgetOptions.OperationTimeout"/>), not an asynchronous one waited on.
+    /// </summary>
+    private Decision Decide(TimeSpan furthest)
+    {
+        var now = _time.GetUtcNow();
+        if (now.UtcTicks >= Interlocked.Read(ref _retryRedisAtTicks))
+        {
+            try
+            {
+                var answer = (RedisResult[]?)_redis.GetDatabase().ScriptEvaluate(FleetScripts.Reserve, _reserveKeys, ReserveArguments(now, furthest));
+                return FromRedis(answer!, now);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+            {
+                Failed(e);
+            }
+        }
+
+        return WithoutRedis(now, furthest);
+    }
+
+    /// <summary>The reservation script's arguments: both intervals, how far ahead to reserve, this process's floor and the hold it knows of.</summary>
+    private RedisValue[] ReserveArguments(DateTimeOffset now, TimeSpan furthest)
+    {
+        var floor = _local.NextFree - now; // after a fallback, no earlier than this process's local schedule
+        var held = _local.Held - now; // a hold this process knows of goes back into a Redis that lost it
+        return [_egressMicros, _partnerMicros, Micros(furthest), Positive(floor), Positive(held)];
+    }
+
+    /// <summary>Reads the reservation script's answer (asked at <paramref name="now"/>) and records what it says about the fleet.</summary>
+    private Decision FromRedis(RedisResult[] answer, DateTimeOffset now)
+    {
+        var answered = _time.GetUtcNow();
+        if (Interlocked.Exchange(ref _onFallback, 0) == 1)
+        {
+            Interlocked.Exchange(ref _shareUntilTicks, (now + RecoveryGrace).UtcTicks);
+            RedisBudgetLog.BackOnRedis(_log, LocalPermits);
+        }
+
+        var decision = new Decision((long)answer[0] == 1, TimeSpan.FromTicks((long)answer[1] * 10));
+        Volatile.Write(ref _reached, 1);
+
+        // The fleet's hold, kept here too: the local fallback keeps to it should Redis fail during it, and it is
+        // written back should Redis come back without it. Counted from the answer: never earlier than Redis's.
+        if ((long)answer[3] > 0)
+        {
+            _local.HoldUntil(answered + TimeSpan.FromTicks((long)answer[3] * 10));
+        }
+
+        // Should Redis fail now, the local budget starts after the slots the fleet holds; just after an outage,
+        // this process keeps to its local share (others may not be back on Redis yet).
+        _local.FromRedis(
+            decision.Reserved ? now + decision.Wait : null,
+            now + TimeSpan.FromTicks((long)answer[2] * 10),
+            keepShare: now.UtcTicks < Interlocked.Read(ref _shareUntilTicks));
+
+        return decision;
+    }
+
+    /// <summary>The failure mode's decision: a refusal (a negative wait, until Redis is asked again) or the local spacing.</summary>
+    private Decision WithoutRedis(DateTimeOffset now, TimeSpan furthest)
+    {
         if (_options.OnRedisFailure == ZapierRedisFailureMode.Refuse)
         {
             var again = new DateTimeOffset(Interlocked.Read(ref _retryRedisAtTicks), TimeSpan.Zero) - now;

@@ -81,6 +81,22 @@ public sealed class FleetBudgetTests : IDisposable
     }
 
     [Fact]
+    public void AttemptAcquire_grants_a_free_slot_and_refuses_a_taken_one_naming_when_the_next_is_free()
+    {
+        using var first = Budget("partner-a", "egress-1", perEgress: 60, perPartner: 150);
+        using var second = Budget("partner-a", "egress-1", perEgress: 60, perPartner: 150);
+
+        using var granted = first.AttemptAcquire();
+        using var refused = second.AttemptAcquire();
+
+        Assert.True(granted.IsAcquired);
+        Assert.False(refused.IsAcquired);
+        Assert.True(refused.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var after));
+        Assert.InRange(after, TimeSpan.FromSeconds(0.9), second.SlotSpacingPerEgress); // the next slot, 60.25 s / 60 after the first
+        Assert.Equal(0, first.LocalPermits + second.LocalPermits); // both answered by Redis
+    }
+
+    [Fact]
     public void Missing_partner_is_refused_naming_the_setting()
     {
         var e = Assert.Throws<ArgumentException>(() => ZapierRedisBudget.Create(new ZapierRedisBudgetOptions { Configuration = _redis.Configuration }));
