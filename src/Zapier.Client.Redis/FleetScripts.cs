@@ -12,17 +12,19 @@ internal static class FleetScripts
     /// <summary>
     /// KEYS: egress, partner, hold. ARGV: egress interval, partner interval, furthest slot ahead to reserve, earliest
     /// slot ahead (the caller's own floor), how far ahead a hold the caller knows of ends (0 for none), all in
-    /// microseconds. A hold the caller knows of that outlasts the hold key is written back first (Redis restarted empty
-    /// during it). Returns {1, wait, end, hold} when reserved, {0, wait, end, hold} when the slot is further than allowed
-    /// (no limit changed); end is how far ahead the fleet's queue now ends, hold how far ahead the fleet's hold ends
-    /// (0 or less: none).
+    /// microseconds. A hold the caller knows of is written back first when the hold key is missing (Redis lost it:
+    /// restarted empty); a key that is there is left alone, so that holds learned a round trip late do not creep.
+    /// Returns {1, wait, end, hold} when reserved, {0, wait, end, hold} when the slot is further than allowed (no limit
+    /// changed); end is how far ahead the fleet's queue now ends, hold how far ahead the fleet's hold ends (0 or less:
+    /// none).
     /// </summary>
     public const string Reserve = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
         local known = tonumber(ARGV[5])
-        local hold = tonumber(redis.call('GET', KEYS[3]) or '0') or 0
-        if known > 0 and now + known > hold then
+        local stored = redis.call('GET', KEYS[3])
+        local hold = tonumber(stored or '0') or 0
+        if not stored and known > 0 then
           hold = now + known
           redis.call('SET', KEYS[3], string.format('%d', hold), 'PX', math.floor(known / 1000) + 1000)
         end
