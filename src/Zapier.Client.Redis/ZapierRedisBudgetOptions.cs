@@ -8,7 +8,8 @@ public enum ZapierRedisFailureMode
 {
     /// <summary>
     /// Each process spaces its own requests at the smaller limit divided by <see cref="ZapierRedisBudgetOptions.FleetSize"/>
-    /// (so the fleet stays under it), logs a warning and counts the permits; Redis is asked again after
+    /// (required in this mode; so the fleet stays under the limit), and after any server hold it knows of, logs a
+    /// warning and counts the permits; Redis is asked again after
     /// <see cref="ZapierRedisBudgetOptions.RedisRetryInterval"/>.
     /// </summary>
     LocalBudget,
