@@ -3,8 +3,8 @@
 .SYNOPSIS
     Builds, tests and checks Zapier.Client.
 .DESCRIPTION
-    Run from anywhere as: dotnet pwsh ./build.ps1 -Target Generate|Build|Test|CheckDrift|All|ProveCorrections
-    (PowerShell is a pinned local tool: run `dotnet tool restore` once first.)
+    Run from anywhere as: dotnet pwsh ./build.ps1 -Target Generate|Build|Test|CheckDrift|All|ProveCorrections|
+    RefreshSchema|CheckPublishedSchema (PowerShell is a pinned local tool: run `dotnet tool restore` once first.)
 
       Generate          Regenerates generated/ with Kiota through the library build (-p:ZapierForceGenerate=true).
       Build             Builds Zapier.Generated.sln.
@@ -13,16 +13,26 @@
       All               Build, Test, CheckDrift (the default).
       ProveCorrections  For each correction group of openapi/corrections.overlay.yaml, removes it in a scratch copy
                         of the repository, regenerates, and runs the test that CorrectionTests.GuardedBy maps it to;
-                        prints a table and fails if any removal leaves its test passing. Slow (about a minute per
-                        correction); not part of All or CI. -Only name,name limits it to some corrections.
+                        prints a table and fails if any removal leaves its test passing. Slow (6 to 10 minutes for
+                        the 36 corrections on 2 cores); not part of All or CI. -Only name,name limits it to some corrections.
+      RefreshSchema     -From FILE|URL: replaces openapi/partner-api.yaml with that schema (JSON is converted to YAML),
+                        regenerates and builds Zapier.Generated.sln (a stale correction fails with ZSC001), then prints
+                        what changed for a reviewer: operations, schemas, properties and enum values added or removed,
+                        and the generated files added, removed or changed. Fails if the build fails.
+      CheckPublishedSchema  In a scratch copy of the repository, turns partner-api.yaml into the form Zapier publishes
+                        (no callback_url in _RunActionRequest, v1 error answers as open objects), regenerates with the
+                        corrections, builds and runs the contract suite. CI runs it.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Generate', 'Build', 'Test', 'CheckDrift', 'All', 'ProveCorrections')]
+    [ValidateSet('Generate', 'Build', 'Test', 'CheckDrift', 'All', 'ProveCorrections', 'RefreshSchema', 'CheckPublishedSchema')]
     [string] $Target = 'All',
 
     # ProveCorrections only: the corrections (x-correction names of actions with x-source) to prove.
-    [string[]] $Only = @()
+    [string[]] $Only = @(),
+
+    # RefreshSchema only: the schema to take, a file or an http(s) URL (e.g. https://api.zapier.com/schema).
+    [string] $From = ''
 )
 
 $ErrorActionPreference = 'Stop'
@@ -30,6 +40,10 @@ Set-StrictMode -Version Latest
 
 $RepoRoot = $PSScriptRoot
 $Solution = Join-Path $RepoRoot 'Zapier.Generated.sln'
+# A relative -From file is relative to where the script was started, not to the repository root it works in.
+if ($From -and $From -notmatch '^https?://') {
+    $From = [IO.Path]::GetFullPath($From, (Get-Location).Path)
+}
 
 # Runs a native command and stops the script when it exits non-zero.
 function Invoke-Native {
@@ -143,6 +157,127 @@ function Get-OverlayWithout([string[]] $Lines, $Group) {
     return (@($before) + @($after)) -join "`n"
 }
 
+# A scratch copy of the work tree (tracked files and new ones, nothing ignored) under the system temp folder; the real
+# tree is never touched. Returns its path.
+function New-ScratchCopy([string] $Prefix) {
+    $scratch = Join-Path ([IO.Path]::GetTempPath()) ($Prefix + [Guid]::NewGuid().ToString('N').Substring(0, 8))
+    New-Item -ItemType Directory -Path $scratch | Out-Null
+    Write-Host "> copying the work tree to $scratch" -ForegroundColor Cyan
+    $files = @(& git -C $RepoRoot ls-files --cached --others --exclude-standard)
+    if ($LASTEXITCODE -ne 0) { throw 'git ls-files failed.' }
+    foreach ($file in $files) {
+        $from = Join-Path $RepoRoot $file
+        if (Test-Path -LiteralPath $from -PathType Leaf) {
+            $to = Join-Path $scratch $file
+            New-Item -ItemType Directory -Force -Path (Split-Path $to) | Out-Null
+            Copy-Item -LiteralPath $from -Destination $to
+        }
+    }
+    return $scratch
+}
+
+# Builds src/Zapier.SchemaTool under $Root and returns the command that runs it (dotnet and the tool's dll).
+function Get-SchemaTool([string] $Root) {
+    Invoke-Native dotnet @('build', (Join-Path $Root 'src/Zapier.SchemaTool/Zapier.SchemaTool.csproj'), '-v:q', '-nologo', '-clp:NoSummary') | Out-Host
+    return Join-Path $Root 'src/Zapier.SchemaTool/bin/Debug/net10.0/Zapier.SchemaTool.dll'
+}
+
+function Invoke-RefreshSchema {
+    if (-not $From) {
+        throw 'RefreshSchema needs -From FILE or -From URL (for example https://api.zapier.com/schema).'
+    }
+
+    $work = Join-Path ([IO.Path]::GetTempPath()) ('zapier-refresh-' + [Guid]::NewGuid().ToString('N').Substring(0, 8))
+    New-Item -ItemType Directory -Path $work | Out-Null
+    try {
+        $source = $From
+        if ($From -match '^https?://') {
+            $source = Join-Path $work 'download'
+            Write-Host "> downloading $From" -ForegroundColor Cyan
+            Invoke-WebRequest -Uri $From -OutFile $source -Headers @{ Accept = 'application/yaml, application/json;q=0.9' }
+        }
+        elseif (-not (Test-Path -LiteralPath $source -PathType Leaf)) {
+            throw "No such file: $source"
+        }
+
+        $tool = Get-SchemaTool $RepoRoot
+        $schema = Join-Path $RepoRoot 'openapi/partner-api.yaml'
+        $generated = Join-Path $RepoRoot 'generated'
+        $previous = Join-Path $work 'previous.yaml'
+        $snapshot = Join-Path $work 'generated.snapshot.json'
+        Copy-Item -LiteralPath $schema -Destination $previous
+        Invoke-Native dotnet @($tool, 'snapshot', '--folder', $generated, '--out', $snapshot)
+        Invoke-Native dotnet @($tool, 'import', '--from', (Resolve-Path -LiteralPath $source).Path, '--out', $schema)
+
+        # Regenerate with the corrections and build everything; a stale correction stops here with ZSC001.
+        Write-Host "> dotnet build $Solution -p:ZapierForceGenerate=true" -ForegroundColor Cyan
+        & dotnet build $Solution '-p:ZapierForceGenerate=true' '-v:minimal' '-nologo'
+        $buildCode = $LASTEXITCODE
+
+        Write-Host ''
+        & dotnet $tool diff --old $previous --new $schema --generated-before $snapshot --generated $generated
+        if ($LASTEXITCODE -ne 0) { throw 'The schema diff failed.' }
+        Write-Host 'Public API: the build compares the public surface with its checked-in baseline and fails on a change not recorded there (see the build output above).'
+        Write-Host 'Review: git diff openapi/partner-api.yaml generated/ kiota-lock.json; git add the new generated files listed above.'
+        if ($buildCode -ne 0) {
+            throw "The build failed (exit code $buildCode) after the refresh; see the errors above (ZSC001 names a stale correction: openapi/README.md, Refreshing from upstream)."
+        }
+    }
+    finally {
+        Remove-Item -Recurse -Force -LiteralPath $work -ErrorAction SilentlyContinue
+    }
+}
+
+function Invoke-CheckPublishedSchema {
+    $started = Get-Date
+    $scratch = New-ScratchCopy 'zapier-published-'
+    $logs = "$scratch-logs"
+    New-Item -ItemType Directory -Path $logs | Out-Null
+    try {
+        Push-Location $scratch
+        try {
+            Invoke-Native dotnet @('tool', 'restore')
+            $tool = Get-SchemaTool $scratch
+            $schema = Join-Path $scratch 'openapi/partner-api.yaml'
+            Invoke-Native dotnet @($tool, 'published-form', '--in', $schema, '--out', $schema)
+
+            $project = Join-Path $scratch 'tests/Zapier.Client.Tests/Zapier.Client.Tests.csproj'
+            Write-Host '> building the published form with the corrections' -ForegroundColor Cyan
+            $buildLog = Join-Path $logs 'build.log'
+            if ((Invoke-Logged $buildLog @('build', $project, '-p:ZapierForceGenerate=true', '-nodeReuse:false', '-v:minimal', '-clp:NoSummary')) -ne 0) {
+                $failure = Get-BuildFailure $buildLog
+                throw "The published form of partner-api.yaml does not build with the corrections: $($failure.How). $($failure.Detail)"
+            }
+
+            Write-Host '> contract suite on the published form' -ForegroundColor Cyan
+            $results = Join-Path $scratch 'TestResults'
+            $null = Invoke-Logged (Join-Path $logs 'test.log') @('test', $project, '--no-build', '--filter', 'FullyQualifiedName~Zapier.Client.Tests.Contract.',
+                '--logger', 'trx;LogFileName=contract.trx', '--results-directory', $results)
+            $run = ([xml](Get-Content -Raw (Join-Path $results 'contract.trx'))).TestRun
+            $counters = $run.ResultSummary.Counters
+            if ([int]$counters.total -eq 0 -or [int]$counters.failed -gt 0) {
+                $run.Results.UnitTestResult | Where-Object { $_.outcome -eq 'Failed' } | Select-Object -First 10 |
+                    ForEach-Object { Write-Host "  failed: $($_.testName): $("$($_.Output.ErrorInfo.Message)".Trim() -replace '\s+', ' ')" }
+                throw "Contract suite on the published form: $($counters.passed) passed, $($counters.failed) failed of $($counters.total); logs in $logs"
+            }
+
+            # Informative: with corrections that apply to either form, the generated code is the checked-in one.
+            $mine = Get-Content -Raw (Join-Path $RepoRoot 'kiota-lock.json') | ConvertFrom-Json
+            $theirs = Get-Content -Raw (Join-Path $scratch 'kiota-lock.json') | ConvertFrom-Json
+            $same = if ($mine.effectiveSchemaSha256 -eq $theirs.effectiveSchemaSha256 -and $mine.outputSha256 -eq $theirs.outputSha256) { 'the same as' } else { 'DIFFERENT from' }
+            $duration = (Get-Date) - $started
+            Write-Host ("Published form: builds with the corrections; contract suite {0} passed, 0 failed; effective schema and generated/ are {1} the checked-in schema's; {2:%m}m {2:ss}s." -f $counters.passed, $same, $duration) -ForegroundColor Green
+            Remove-Item -Recurse -Force -LiteralPath $logs -ErrorAction SilentlyContinue # kept only when the check fails
+        }
+        finally {
+            Pop-Location
+        }
+    }
+    finally {
+        Remove-Item -Recurse -Force -LiteralPath $scratch -ErrorAction SilentlyContinue
+    }
+}
+
 # Runs a native command with its output in a log file; returns the exit code.
 function Invoke-Logged([string] $Log, [string[]] $Arguments) {
     & dotnet @Arguments *> $Log
@@ -189,23 +324,10 @@ function Invoke-ProveCorrections {
         $groups = @($groups | Where-Object { $_.Name -in $names })
     }
 
-    # A scratch copy of the work tree (tracked files and new ones, nothing ignored): the real tree is never touched.
-    $scratch = Join-Path ([IO.Path]::GetTempPath()) ('zapier-prove-' + [Guid]::NewGuid().ToString('N').Substring(0, 8))
+    $scratch = New-ScratchCopy 'zapier-prove-'
     $logs = "$scratch-logs"
-    New-Item -ItemType Directory -Path $scratch, $logs | Out-Null
+    New-Item -ItemType Directory -Path $logs | Out-Null
     try {
-        Write-Host "> copying the work tree to $scratch" -ForegroundColor Cyan
-        $files = @(& git -C $RepoRoot ls-files --cached --others --exclude-standard)
-        if ($LASTEXITCODE -ne 0) { throw 'git ls-files failed.' }
-        foreach ($file in $files) {
-            $from = Join-Path $RepoRoot $file
-            if (Test-Path -LiteralPath $from -PathType Leaf) {
-                $to = Join-Path $scratch $file
-                New-Item -ItemType Directory -Force -Path (Split-Path $to) | Out-Null
-                Copy-Item -LiteralPath $from -Destination $to
-            }
-        }
-
         $project = Join-Path $scratch 'tests/Zapier.Client.Tests/Zapier.Client.Tests.csproj'
         $results = Join-Path $scratch 'TestResults'
         $build = @('build', $project, '--no-restore', '-nodeReuse:false', '-v:minimal', '-clp:NoSummary')
@@ -315,6 +437,8 @@ try {
         'Test' { Invoke-Test }
         'CheckDrift' { Invoke-CheckDrift }
         'ProveCorrections' { Invoke-ProveCorrections }
+        'RefreshSchema' { Invoke-RefreshSchema }
+        'CheckPublishedSchema' { Invoke-CheckPublishedSchema }
         'All' {
             Invoke-Build
             Invoke-Test

@@ -10,10 +10,17 @@ internal static partial class YamlJson
 {
     public static JToken Load(string path)
     {
+        using var reader = new StreamReader(path);
+        return Load(reader, path);
+    }
+
+    /// <summary>Reads YAML text; <paramref name="name"/> names it in error messages.</summary>
+    public static JToken Load(TextReader reader, string name)
+    {
+        var path = name;
         var stream = new YamlStream();
         try
         {
-            using var reader = new StreamReader(path);
             stream.Load(reader);
         }
         catch (YamlDotNet.Core.YamlException e)
@@ -62,6 +69,13 @@ internal static partial class YamlJson
         {
             return new JValue(text);
         }
+
+        return ResolvePlain(text);
+    }
+
+    /// <summary>What <paramref name="text"/> means written as a plain (unquoted) scalar: null, a boolean, a number or a string.</summary>
+    public static JToken ResolvePlain(string text)
+    {
 
         switch (text)
         {

@@ -4,6 +4,7 @@ using Microsoft.Kiota.Abstractions.Serialization;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using Zapier.Client.Authentication;
+using Zapier.Client.Errors;
 using Zapier.Client.Generated.Models;
 using Zapier.Client.Generated.V1.Zaps;
 using Zapier.Client.Tests.Support;
@@ -54,7 +55,12 @@ public sealed class CorrectionTests(StubServerFixture stub) : IClassFixture<Stub
         ["query-enum-names"] = nameof(PublicNamingTests.Every_public_type_member_and_parameter_of_the_package_has_a_dotnet_name),
         ["enum-member-names"] = nameof(PublicNamingTests.Every_public_type_member_and_parameter_of_the_package_has_a_dotnet_name),
         ["path-parameter-names"] = nameof(PublicNamingTests.Every_public_type_member_and_parameter_of_the_package_has_a_dotnet_name),
+        ["action-run-callback-url"] = nameof(A_run_request_sends_its_callback_url_inside_data),
+        ["v1-errors-json-api"] = nameof(V1_error_answers_are_read_as_json_api_errors),
     };
+
+    public static TheoryData<string> V1Operations() =>
+        ["v1_apps_list", "v1_categories_list", "v1_profiles_me_list", "v1_zap_templates_list", "v1_zaps_list"];
 
     public static TheoryData<string> EnvelopeOperations() =>
         ["v1_apps_list", "v1_categories_list", "v1_zaps_list", "get-actions", "get-choices", "get-v2-apps", "v2-whitelabel-apps-list", "get-zap-runs", "get-v2-zaps"];
@@ -226,6 +232,43 @@ public sealed class CorrectionTests(StubServerFixture stub) : IClassFixture<Stub
         });
 
         Assert.Equal("arun_abc123", run!.Data!.Id);
+    }
+
+    [Fact]
+    public async Task A_run_request_sends_its_callback_url_inside_data()
+    {
+        Respond("POST", 200, new JsonObject { ["data"] = new JsonObject { ["type"] = "run", ["id"] = "arun_abc123" } });
+        using var client = TestCredentials.Client(stub.BaseUrl);
+
+        await client.V2.ActionRuns.PostAsync(new RunActionRequest
+        {
+            Data = new RunActionRequestData { Action = "core:1", Inputs = new ActionRunInputs(), CallbackUrl = "https://hooks.example.com/done" },
+        });
+
+        var sent = JsonNode.Parse(Assert.Single(stub.Server.LogEntries).RequestMessage.Body!)!;
+        Assert.Equal("https://hooks.example.com/done", (string?)sent["data"]!["callback_url"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(V1Operations))]
+    public async Task V1_error_answers_are_read_as_json_api_errors(string operationId)
+    {
+        var operation = ApiSchema.Effective.Operation(operationId);
+        var body = new JsonObject
+        {
+            ["errors"] = new JsonArray(new JsonObject { ["status"] = 403, ["code"] = "permission_denied", ["title"] = "Forbidden", ["detail"] = "No access." }),
+        };
+        Respond(operation.Method, 403, body);
+        var exchange = Contract.ContractExchange.For(operation, "200");
+        using var client = TestCredentials.Client(stub.BaseUrl);
+
+        var error = await Assert.ThrowsAsync<ZapierApiException>(
+            () => KiotaInvoker.InvokeAsync(client, operation, exchange.PathValues, new Dictionary<string, JsonNode?>(), exchange.RequestBody));
+
+        Assert.Equal(403, error.StatusCode);
+        Assert.NotNull(error.ErrorResponse);
+        var read = Assert.Single(error.Errors);
+        Assert.Equal(("permission_denied", "Forbidden", "No access."), (read.Code, read.Title, read.Detail));
     }
 
     [Fact]

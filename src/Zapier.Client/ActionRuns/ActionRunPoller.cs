@@ -66,7 +66,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
     {
         options.Validate();
         var last = run.LastState;
-        if (last is { HasEnded: true })
+        if (last is not null && options.Ends(last))
         {
             return Finish(last, options);
         }
@@ -193,7 +193,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
                 else
                 {
                     withoutStatus = 0;
-                    if (last.HasEnded)
+                    if (options.Ends(last))
                     {
                         ended = last;
                         break;

@@ -3,7 +3,8 @@ namespace Zapier.Client.ActionRuns;
 /// <summary>
 /// The status of an action run as the server sent it, kept as its raw string so that a value this client does not
 /// know is still visible. <c>waiting</c>, <c>queued</c> and <c>running</c> mean the run is in progress; every other
-/// value, known or not, means it has ended.
+/// value, known or not, means it has ended. A wait can treat more values as in progress through
+/// <see cref="ActionRunWaitOptions.InProgressStatuses"/>.
 /// </summary>
 public readonly record struct ActionRunStatus(string Value)
 {
@@ -22,8 +23,23 @@ public readonly record struct ActionRunStatus(string Value)
     /// <summary>The action failed; its errors are on the run.</summary>
     public static readonly ActionRunStatus Error = new("error");
 
+    /// <summary>
+    /// The one place that classifies statuses: every status this client knows, true when it keeps a wait going, false
+    /// when the run has ended. It must hold every value of the generated enum <c>ActionRunResponseStatusEnum</c>;
+    /// <c>ActionRunStatusClassificationTests</c> fails naming this table when a schema refresh adds a value missing
+    /// here (a value not listed would end every wait at its first poll).
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<string, bool> Classification = new Dictionary<string, bool>(StringComparer.Ordinal)
+    {
+        ["waiting"] = true, // schema
+        ["queued"] = true, // guides
+        ["running"] = true, // guides
+        ["success"] = false, // schema
+        ["error"] = false, // schema
+    };
+
     /// <summary>True while the run has not ended.</summary>
-    public bool IsInProgress => Value is "waiting" or "queued" or "running";
+    public bool IsInProgress => Value is not null && Classification.TryGetValue(Value, out var inProgress) && inProgress;
 
     /// <summary>True when the run ended successfully.</summary>
     public bool IsSuccess => Value == "success";
@@ -32,7 +48,7 @@ public readonly record struct ActionRunStatus(string Value)
     public bool IsError => Value == "error";
 
     /// <summary>True for the five values above; false for a status this client does not know.</summary>
-    public bool IsKnown => IsInProgress || IsSuccess || IsError;
+    public bool IsKnown => Value is not null && Classification.ContainsKey(Value);
 
     /// <inheritdoc />
     public override string ToString() => Value;

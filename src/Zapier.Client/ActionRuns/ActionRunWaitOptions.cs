@@ -54,6 +54,21 @@ public sealed record ActionRunWaitOptions
     /// <summary>When true, a run that ends with status <c>error</c> throws <see cref="ActionRunFailedException"/>.</summary>
     public bool ThrowOnError { get; init; }
 
+    /// <summary>
+    /// Statuses beyond <c>waiting</c>, <c>queued</c> and <c>running</c> that keep this wait polling, for values
+    /// the schema does not know yet (for example <c>["paused"]</c>). Without this, a status the client does not
+    /// know ends the wait at the poll that sees it. Compared as sent (ordinal, case-sensitive). Empty by default;
+    /// <c>success</c> and <c>error</c> cannot be listed.
+    /// </summary>
+    public IReadOnlyCollection<string> InProgressStatuses { get; init; } = [];
+
+    /// <summary>True when <paramref name="status"/> keeps this wait going: in progress for the client or listed above.</summary>
+    internal bool KeepsWaiting(ActionRunStatus status) =>
+        status.IsInProgress || (InProgressStatuses.Count > 0 && InProgressStatuses.Contains(status.Value, StringComparer.Ordinal));
+
+    /// <summary>True when <paramref name="state"/> has a status and that status ends this wait.</summary>
+    internal bool Ends(ActionRunState state) => state.Status is { } status && !KeepsWaiting(status);
+
     /// <summary>The defaults.</summary>
     public static ActionRunWaitOptions Default { get; } = new();
 
@@ -74,6 +89,20 @@ public sealed record ActionRunWaitOptions
         if (double.IsNaN(Jitter) || Jitter is < 0 or >= 1)
         {
             throw new ArgumentOutOfRangeException(nameof(Jitter), Jitter, "Jitter must be at least 0 and below 1.");
+        }
+
+        ArgumentNullException.ThrowIfNull(InProgressStatuses, nameof(InProgressStatuses));
+        foreach (var status in InProgressStatuses)
+        {
+            if (string.IsNullOrEmpty(status))
+            {
+                throw new ArgumentException("InProgressStatuses must not contain a null or empty status.", nameof(InProgressStatuses));
+            }
+
+            if (ActionRunStatus.Classification.TryGetValue(status, out var inProgress) && !inProgress)
+            {
+                throw new ArgumentException($"InProgressStatuses must not contain '{status}': that status ends a run.", nameof(InProgressStatuses));
+            }
         }
     }
 

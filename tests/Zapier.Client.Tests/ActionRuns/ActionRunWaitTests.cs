@@ -91,6 +91,40 @@ public sealed class ActionRunWaitTests() : FakeClockStubTest(Start)
     }
 
     [Fact]
+    public async Task A_status_listed_in_InProgressStatuses_keeps_the_wait_polling_until_the_run_finishes()
+    {
+        Stub.Script("run-paused", Answer.Run("paused"), Answer.Run("paused"), Answer.Run("success"));
+
+        var state = await Wait("run-paused", Steady with { InProgressStatuses = ["paused"] });
+
+        Assert.True(state.Succeeded);
+        Assert.Equal(ActionRunStatus.Success, state.Status);
+        Assert.Equal(3, Stub.PollTimes("run-paused").Count);
+    }
+
+    [Fact]
+    public async Task Without_InProgressStatuses_an_unknown_in_progress_status_ends_the_wait_at_its_first_poll()
+    {
+        Stub.Script("run-paused-2", Answer.Run("paused"), Answer.Run("success"));
+
+        var state = await Wait("run-paused-2", Steady);
+
+        Assert.Equal("paused", state.Status!.Value.Value);
+        Assert.True(state.HasEnded);
+        Assert.Single(Stub.PollTimes("run-paused-2"));
+    }
+
+    [Fact]
+    public void InProgressStatuses_refuses_a_status_that_ends_a_run_and_an_empty_one()
+    {
+        var finished = Assert.Throws<ArgumentException>(() => (Steady with { InProgressStatuses = ["paused", "success"] }).Validate());
+        Assert.Equal("InProgressStatuses", finished.ParamName);
+        Assert.Contains("'success'", finished.Message, StringComparison.Ordinal);
+        var empty = Assert.Throws<ArgumentException>(() => (Steady with { InProgressStatuses = [""] }).Validate());
+        Assert.Equal("InProgressStatuses", empty.ParamName);
+    }
+
+    [Fact]
     public async Task A_missing_status_never_counts_as_done_and_stops_the_wait_after_three_polls()
     {
         Stub.Script("run-5", Answer.Run(null));
