@@ -3,7 +3,7 @@
 .SYNOPSIS
     Builds, tests and checks Zapier.Client.
 .DESCRIPTION
-    Run from anywhere as: dotnet pwsh ./build.ps1 -Target Generate|Build|Test|CheckDrift|All|ProveCorrections
+    Run from anywhere as: dotnet pwsh ./build.ps1 -Target Generate|Build|Test|CheckDrift|All|ProveCorrections|UpdateApiBaseline|CheckPackages
     (PowerShell is a pinned local tool: run `dotnet tool restore` once first.)
 
       Generate          Regenerates generated/ with Kiota through the library build (-p:ZapierForceGenerate=true).
@@ -15,10 +15,16 @@
                         of the repository, regenerates, and runs the test that CorrectionTests.GuardedBy maps it to;
                         prints a table and fails if any removal leaves its test passing. Slow (about a minute per
                         correction); not part of All or CI. -Only name,name limits it to some corrections.
+      UpdateApiBaseline Writes the public surface of every packable project under src/ that its PublicAPI.Shipped.txt
+                        and PublicAPI.Unshipped.txt do not list yet into PublicAPI.Unshipped.txt, and removes what is
+                        gone (creating both files for a new package). Review the diff and commit it.
+      CheckPackages     Packs every packable project under src/ into artifacts/feed, checks that two clones of the
+                        commit in different folders build identical package dlls, then builds and runs
+                        samples/Zapier.Consumer against the packages of that feed only.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Generate', 'Build', 'Test', 'CheckDrift', 'All', 'ProveCorrections')]
+    [ValidateSet('Generate', 'Build', 'Test', 'CheckDrift', 'All', 'ProveCorrections', 'UpdateApiBaseline', 'CheckPackages')]
     [string] $Target = 'All',
 
     # ProveCorrections only: the corrections (x-correction names of actions with x-source) to prove.
@@ -74,6 +80,61 @@ function Invoke-CheckDrift {
     }
 
     Write-Host 'No drift: generated/ and kiota-lock.json match the schema.' -ForegroundColor Green
+}
+
+# The projects under src/ that are packed (IsPackable true), as full paths. New packages are found without a list.
+function Get-PackableProjects([string] $Root = $RepoRoot) {
+    $projects = Get-ChildItem -Path (Join-Path $Root 'src') -Recurse -Filter '*.csproj' |
+        Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' } | Sort-Object FullName
+    foreach ($project in $projects) {
+        $packable = & dotnet msbuild $project.FullName -getProperty:IsPackable
+        if ($LASTEXITCODE -ne 0) { throw "Cannot evaluate $($project.FullName)." }
+        if ("$packable".Trim() -eq 'true') { $project.FullName }
+    }
+}
+
+function Invoke-UpdateApiBaseline {
+    foreach ($project in @(Get-PackableProjects)) {
+        $dir = Split-Path $project
+        $shipped = Join-Path $dir 'PublicAPI.Shipped.txt'
+        $unshipped = Join-Path $dir 'PublicAPI.Unshipped.txt'
+        foreach ($file in $shipped, $unshipped) {
+            if (-not (Test-Path $file)) {
+                Set-Content -Path $file -Value '#nullable enable'
+                Write-Host "Created $file"
+            }
+        }
+
+        # A build that does not fail on the baseline: it regenerates generated/ when the schema changed (so the fixes
+        # below see the surface the next build compiles) and reports, as warnings, the entries whose API is gone.
+        Write-Host "> dotnet build $project (baseline diagnostics as warnings)" -ForegroundColor Cyan
+        $output = @(& dotnet build $project -v:q -clp:NoSummary -p:TreatWarningsAsErrors=false)
+        $gone = @($output | ForEach-Object {
+                if ($_ -match "^(?<file>.+?)\(\d+,\d+\): warning RS0017: Symbol '(?<api>.*)' is part of the declared API") {
+                    [pscustomobject]@{ File = [IO.Path]::GetFullPath($Matches['file']); Api = $Matches['api'] }
+                }
+            } | Sort-Object File, Api -Unique)
+        # RS0017 has no automatic fix: an unshipped entry is dropped; a shipped one stays and is marked *REMOVED* in
+        # Unshipped, as the analyzer expects for a removal from a released version.
+        $removedFromUnshipped = @($gone | Where-Object { $_.File -eq [IO.Path]::GetFullPath($unshipped) } | ForEach-Object Api)
+        if ($removedFromUnshipped.Count -gt 0) {
+            $kept = @(Get-Content $unshipped | Where-Object { $_ -notin $removedFromUnshipped })
+            Set-Content -Path $unshipped -Value $kept
+        }
+        $removedFromShipped = @($gone | Where-Object { $_.File -eq [IO.Path]::GetFullPath($shipped) } | ForEach-Object { "*REMOVED*$($_.Api)" })
+        if ($removedFromShipped.Count -gt 0) {
+            Add-Content -Path $unshipped -Value $removedFromShipped
+        }
+        foreach ($api in $removedFromUnshipped + $removedFromShipped) { Write-Host "  removed: $api" }
+
+        # New public API: the analyzer's own fix writes the entries (--include-generated: generated/ is surface too).
+        Invoke-Native dotnet @('format', 'analyzers', $project, '--diagnostics', 'RS0016', '--severity', 'warn', '--include-generated')
+    }
+    # The baseline must now be complete: a normal build fails on anything left out.
+    foreach ($project in @(Get-PackableProjects)) {
+        Invoke-Native dotnet @('build', $project, '-v:q', '-clp:NoSummary')
+    }
+    Write-Host 'Public API baseline updated; review `git diff -- src/*/PublicAPI.*.txt` and commit it.' -ForegroundColor Green
 }
 
 # The correction -> guarding test map of tests/Zapier.Client.Tests/CorrectionTests.cs (GuardedBy), as fully
@@ -315,6 +376,8 @@ try {
         'Test' { Invoke-Test }
         'CheckDrift' { Invoke-CheckDrift }
         'ProveCorrections' { Invoke-ProveCorrections }
+        'UpdateApiBaseline' { Invoke-UpdateApiBaseline }
+        'CheckPackages' { Invoke-CheckPackages }
         'All' {
             Invoke-Build
             Invoke-Test
