@@ -137,6 +137,88 @@ function Invoke-UpdateApiBaseline {
     Write-Host 'Public API baseline updated; review `git diff -- src/*/PublicAPI.*.txt` and commit it.' -ForegroundColor Green
 }
 
+# SHA-256 of each assembly and symbol file inside the packages of a folder: "<package file>!<entry>" -> hash. The
+# .nupkg files themselves differ between builds (zip timestamps), so the check compares what they contain.
+function Get-PackagedBinaryHashes([string] $Folder) {
+    $hashes = [ordered]@{}
+    foreach ($package in Get-ChildItem -Path $Folder -File | Where-Object { $_.Extension -in '.nupkg', '.snupkg' } | Sort-Object Name) {
+        $zip = [IO.Compression.ZipFile]::OpenRead($package.FullName)
+        try {
+            foreach ($entry in $zip.Entries | Where-Object { $_.FullName -match '\.(dll|pdb)$' } | Sort-Object FullName) {
+                $stream = $entry.Open()
+                try { $hash = [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($stream)) } finally { $stream.Dispose() }
+                $hashes["$($package.Name)!$($entry.FullName)"] = $hash
+            }
+        }
+        finally {
+            $zip.Dispose()
+        }
+    }
+    return $hashes
+}
+
+function Invoke-CheckPackages {
+    $started = Get-Date
+    $artifacts = Join-Path $RepoRoot 'artifacts'
+    $feed = Join-Path $artifacts 'feed'
+    $consumer = Join-Path $RepoRoot 'samples/Zapier.Consumer/Zapier.Consumer.csproj'
+
+    $commit = "$(& git -C $RepoRoot rev-parse HEAD)".Trim()
+    if ($LASTEXITCODE -ne 0) { throw 'git rev-parse HEAD failed.' }
+    if (@(& git -C $RepoRoot status --porcelain --untracked-files=no).Count -gt 0) {
+        Write-Host "Note: uncommitted changes are not checked; this packs commit $commit." -ForegroundColor Yellow
+    }
+
+    # The same commit cloned into two folders of different names and depths; each packs every packable project.
+    $scratch = Join-Path ([IO.Path]::GetTempPath()) ('zapier-packages-' + [Guid]::NewGuid().ToString('N').Substring(0, 8))
+    $clones = @((Join-Path $scratch 'first'), (Join-Path $scratch 'second/clone-of-the-same-commit'))
+    try {
+        foreach ($clone in $clones) {
+            Invoke-Native git @('clone', '-q', '--no-checkout', $RepoRoot, $clone)
+            Invoke-Native git @('-C', $clone, 'checkout', '-q', '--detach', $commit)
+            foreach ($project in @(Get-PackableProjects $clone)) {
+                # ContinuousIntegrationBuild maps the clone's path to /_/ (CI sets it through CI=true; set here so a
+                # local run checks the same thing). Any warning fails the pack.
+                Invoke-Native dotnet @('pack', $project, '-c', 'Release', '-o', (Join-Path $clone 'out'),
+                    '-p:ContinuousIntegrationBuild=true', '-warnaserror', '-nodeReuse:false', '-v:q', '-clp:NoSummary')
+            }
+        }
+
+        $first = Get-PackagedBinaryHashes (Join-Path $clones[0] 'out')
+        $second = Get-PackagedBinaryHashes (Join-Path $clones[1] 'out')
+        if ($first.Count -eq 0) { throw 'The packs produced no assembly to compare.' }
+        $different = @($first.Keys | Where-Object { $second[$_] -ne $first[$_] }) + @($second.Keys | Where-Object { -not $first.Contains($_) })
+        foreach ($name in $first.Keys) {
+            Write-Host ("  {0} {1}  {2}" -f $(if ($name -in $different) { 'DIFFERS' } else { 'same   ' }), $first[$name].Substring(0, 16), $name)
+        }
+        if ($different.Count -gt 0) {
+            throw "Not deterministic: these differ between two builds of commit $commit in different folders: $($different -join ', ')"
+        }
+        Write-Host "Deterministic: $($first.Count) dll/pdb files identical in two folders." -ForegroundColor Green
+
+        # The local feed: the first clone's packages, and nothing else.
+        Remove-Item -Recurse -Force -LiteralPath $feed -ErrorAction SilentlyContinue
+        New-Item -ItemType Directory -Path $feed | Out-Null
+        Copy-Item -Path (Join-Path $clones[0] 'out/*') -Destination $feed
+    }
+    finally {
+        Remove-Item -Recurse -Force -LiteralPath $scratch -ErrorAction SilentlyContinue
+    }
+
+    # The consumer restores from that feed into an emptied packages folder of its own (samples/Zapier.Consumer/NuGet.config).
+    # The packages share one version; Zapier.Client's file name says which (Zapier.Client.<version>.nupkg, a version
+    # starts with a digit, a package name such as Zapier.Client.Redis does not).
+    $versions = @(Get-ChildItem -Path $feed -Filter '*.nupkg' | ForEach-Object {
+            if ($_.Name -match '^Zapier\.Client\.(?<version>\d.*)\.nupkg$') { $Matches['version'] } })
+    if ($versions.Count -ne 1) { throw "Expected one Zapier.Client package in $feed, found $($versions.Count)." }
+    $version = $versions[0]
+    Remove-Item -Recurse -Force -LiteralPath (Join-Path $artifacts 'consumer-packages'), (Join-Path (Split-Path $consumer) 'bin'), (Join-Path (Split-Path $consumer) 'obj') -ErrorAction SilentlyContinue
+    Invoke-Native dotnet @('build', $consumer, '-c', 'Release', "-p:ZapierPackageVersion=$version", '-warnaserror', '-nodeReuse:false', '-v:q', '-clp:NoSummary')
+    Invoke-Native dotnet @('run', '--project', $consumer, '-c', 'Release', '--no-build', "-p:ZapierPackageVersion=$version")
+
+    Write-Host ("CheckPackages passed in {0:mm}m {0:ss}s." -f ((Get-Date) - $started)) -ForegroundColor Green
+}
+
 # The correction -> guarding test map of tests/Zapier.Client.Tests/CorrectionTests.cs (GuardedBy), as fully
 # qualified test names for `dotnet test --filter`.
 function Get-CorrectionGuards {
