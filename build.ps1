@@ -188,9 +188,11 @@ function Invoke-CheckPackages {
         $second = Get-PackagedBinaryHashes (Join-Path $clones[1] 'out')
         if ($first.Count -eq 0) { throw 'The packs produced no assembly to compare.' }
         $different = @($first.Keys | Where-Object { $second[$_] -ne $first[$_] }) + @($second.Keys | Where-Object { -not $first.Contains($_) })
-        foreach ($name in $first.Keys) {
-            Write-Host ("  {0} {1}  {2}" -f $(if ($name -in $different) { 'DIFFERS' } else { 'same   ' }), $first[$name].Substring(0, 16), $name)
+        foreach ($package in @($first.Keys) | Group-Object { $_.Split('!')[0] }) {
+            $same = @($package.Group | Where-Object { $_ -notin $different }).Count
+            Write-Host "  $($package.Name): $same of $($package.Count) dll/pdb files identical"
         }
+        foreach ($name in $different) { Write-Host "  DIFFERS: $name" -ForegroundColor Red }
         if ($different.Count -gt 0) {
             throw "Not deterministic: these differ between two builds of commit $commit in different folders: $($different -join ', ')"
         }
