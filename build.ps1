@@ -4,7 +4,8 @@
     Builds, tests and checks Zapier.Client.
 .DESCRIPTION
     Run from anywhere as: dotnet pwsh ./build.ps1 -Target Generate|Build|Test|CheckDrift|All|ProveCorrections|
-    RefreshSchema|CheckPublishedSchema (PowerShell is a pinned local tool: run `dotnet tool restore` once first.)
+    RefreshSchema|CheckPublishedSchema|UpdateApiBaseline|CheckPackages (PowerShell is a pinned local tool: run
+    `dotnet tool restore` once first.)
 
       Generate          Regenerates generated/ with Kiota through the library build (-p:ZapierForceGenerate=true).
       Build             Builds Zapier.Generated.sln.
@@ -22,10 +23,16 @@
       CheckPublishedSchema  In a scratch copy of the repository, turns partner-api.yaml into the form Zapier publishes
                         (no callback_url in _RunActionRequest, v1 error answers as open objects), regenerates with the
                         corrections, builds and runs the contract suite. CI runs it.
+      UpdateApiBaseline Writes the public surface of every packable project under src/ that its PublicAPI.Shipped.txt
+                        and PublicAPI.Unshipped.txt do not list yet into PublicAPI.Unshipped.txt, and removes what is
+                        gone (creating both files for a new package). Review the diff and commit it.
+      CheckPackages     Packs every packable project under src/ into artifacts/feed, checks that two clones of the
+                        commit in different folders build identical package dlls, then builds and runs
+                        samples/Zapier.Consumer against the packages of that feed only.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Generate', 'Build', 'Test', 'CheckDrift', 'All', 'ProveCorrections', 'RefreshSchema', 'CheckPublishedSchema')]
+    [ValidateSet('Generate', 'Build', 'Test', 'CheckDrift', 'All', 'ProveCorrections', 'RefreshSchema', 'CheckPublishedSchema', 'UpdateApiBaseline', 'CheckPackages')]
     [string] $Target = 'All',
 
     # ProveCorrections only: the corrections (x-correction names of actions with x-source) to prove.
@@ -88,6 +95,145 @@ function Invoke-CheckDrift {
     }
 
     Write-Host 'No drift: generated/ and kiota-lock.json match the schema.' -ForegroundColor Green
+}
+
+# The projects under src/ that are packed (IsPackable true), as full paths. New packages are found without a list.
+function Get-PackableProjects([string] $Root = $RepoRoot) {
+    $projects = Get-ChildItem -Path (Join-Path $Root 'src') -Recurse -Filter '*.csproj' |
+        Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' } | Sort-Object FullName
+    foreach ($project in $projects) {
+        $packable = & dotnet msbuild $project.FullName -getProperty:IsPackable
+        if ($LASTEXITCODE -ne 0) { throw "Cannot evaluate $($project.FullName)." }
+        if ("$packable".Trim() -eq 'true') { $project.FullName }
+    }
+}
+
+function Invoke-UpdateApiBaseline {
+    foreach ($project in @(Get-PackableProjects)) {
+        $dir = Split-Path $project
+        $shipped = Join-Path $dir 'PublicAPI.Shipped.txt'
+        $unshipped = Join-Path $dir 'PublicAPI.Unshipped.txt'
+        foreach ($file in $shipped, $unshipped) {
+            if (-not (Test-Path $file)) {
+                Set-Content -Path $file -Value '#nullable enable'
+                Write-Host "Created $file"
+            }
+        }
+
+        # A build that does not fail on the baseline: it regenerates generated/ when the schema changed (so the fixes
+        # below see the surface the next build compiles) and reports, as warnings, the entries whose API is gone.
+        Write-Host "> dotnet build $project (baseline diagnostics as warnings)" -ForegroundColor Cyan
+        $output = @(& dotnet build $project -v:q -clp:NoSummary -p:TreatWarningsAsErrors=false)
+        $gone = @($output | ForEach-Object {
+                if ($_ -match "^(?<file>.+?)\(\d+,\d+\): warning RS0017: Symbol '(?<api>.*)' is part of the declared API") {
+                    [pscustomobject]@{ File = [IO.Path]::GetFullPath($Matches['file']); Api = $Matches['api'] }
+                }
+            } | Sort-Object File, Api -Unique)
+        # RS0017 has no automatic fix: an unshipped entry is dropped; a shipped one stays and is marked *REMOVED* in
+        # Unshipped, as the analyzer expects for a removal from a released version.
+        $removedFromUnshipped = @($gone | Where-Object { $_.File -eq [IO.Path]::GetFullPath($unshipped) } | ForEach-Object Api)
+        if ($removedFromUnshipped.Count -gt 0) {
+            $kept = @(Get-Content $unshipped | Where-Object { $_ -notin $removedFromUnshipped })
+            Set-Content -Path $unshipped -Value $kept
+        }
+        $removedFromShipped = @($gone | Where-Object { $_.File -eq [IO.Path]::GetFullPath($shipped) } | ForEach-Object { "*REMOVED*$($_.Api)" })
+        if ($removedFromShipped.Count -gt 0) {
+            Add-Content -Path $unshipped -Value $removedFromShipped
+        }
+        foreach ($api in $removedFromUnshipped + $removedFromShipped) { Write-Host "  removed: $api" }
+
+        # New public API: the analyzer's own fix writes the entries (--include-generated: generated/ is surface too).
+        Invoke-Native dotnet @('format', 'analyzers', $project, '--diagnostics', 'RS0016', '--severity', 'warn', '--include-generated')
+    }
+    # The baseline must now be complete: a normal build fails on anything left out.
+    foreach ($project in @(Get-PackableProjects)) {
+        Invoke-Native dotnet @('build', $project, '-v:q', '-clp:NoSummary')
+    }
+    Write-Host 'Public API baseline updated; review `git diff -- src/*/PublicAPI.*.txt` and commit it.' -ForegroundColor Green
+}
+
+# SHA-256 of each assembly and symbol file inside the packages of a folder: "<package file>!<entry>" -> hash. The
+# .nupkg files themselves differ between builds (zip timestamps), so the check compares what they contain.
+function Get-PackagedBinaryHashes([string] $Folder) {
+    $hashes = [ordered]@{}
+    foreach ($package in Get-ChildItem -Path $Folder -File | Where-Object { $_.Extension -in '.nupkg', '.snupkg' } | Sort-Object Name) {
+        $zip = [IO.Compression.ZipFile]::OpenRead($package.FullName)
+        try {
+            foreach ($entry in $zip.Entries | Where-Object { $_.FullName -match '\.(dll|pdb)$' } | Sort-Object FullName) {
+                $stream = $entry.Open()
+                try { $hash = [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($stream)) } finally { $stream.Dispose() }
+                $hashes["$($package.Name)!$($entry.FullName)"] = $hash
+            }
+        }
+        finally {
+            $zip.Dispose()
+        }
+    }
+    return $hashes
+}
+
+function Invoke-CheckPackages {
+    $started = Get-Date
+    $artifacts = Join-Path $RepoRoot 'artifacts'
+    $feed = Join-Path $artifacts 'feed'
+    $consumer = Join-Path $RepoRoot 'samples/Zapier.Consumer/Zapier.Consumer.csproj'
+
+    $commit = "$(& git -C $RepoRoot rev-parse HEAD)".Trim()
+    if ($LASTEXITCODE -ne 0) { throw 'git rev-parse HEAD failed.' }
+    if (@(& git -C $RepoRoot status --porcelain --untracked-files=no).Count -gt 0) {
+        Write-Host "Note: uncommitted changes are not checked; this packs commit $commit." -ForegroundColor Yellow
+    }
+
+    # The same commit cloned into two folders of different names and depths; each packs every packable project.
+    $scratch = Join-Path ([IO.Path]::GetTempPath()) ('zapier-packages-' + [Guid]::NewGuid().ToString('N').Substring(0, 8))
+    $clones = @((Join-Path $scratch 'first'), (Join-Path $scratch 'second/clone-of-the-same-commit'))
+    try {
+        foreach ($clone in $clones) {
+            Invoke-Native git @('clone', '-q', '--no-checkout', $RepoRoot, $clone)
+            Invoke-Native git @('-C', $clone, 'checkout', '-q', '--detach', $commit)
+            foreach ($project in @(Get-PackableProjects $clone)) {
+                # ContinuousIntegrationBuild maps the clone's path to /_/ (CI sets it through CI=true; set here so a
+                # local run checks the same thing). Any warning fails the pack.
+                Invoke-Native dotnet @('pack', $project, '-c', 'Release', '-o', (Join-Path $clone 'out'),
+                    '-p:ContinuousIntegrationBuild=true', '-warnaserror', '-nodeReuse:false', '-v:q', '-clp:NoSummary')
+            }
+        }
+
+        $first = Get-PackagedBinaryHashes (Join-Path $clones[0] 'out')
+        $second = Get-PackagedBinaryHashes (Join-Path $clones[1] 'out')
+        if ($first.Count -eq 0) { throw 'The packs produced no assembly to compare.' }
+        $different = @($first.Keys | Where-Object { $second[$_] -ne $first[$_] }) + @($second.Keys | Where-Object { -not $first.Contains($_) })
+        foreach ($package in @($first.Keys) | Group-Object { $_.Split('!')[0] }) {
+            $same = @($package.Group | Where-Object { $_ -notin $different }).Count
+            Write-Host "  $($package.Name): $same of $($package.Count) dll/pdb files identical"
+        }
+        foreach ($name in $different) { Write-Host "  DIFFERS: $name" -ForegroundColor Red }
+        if ($different.Count -gt 0) {
+            throw "Not deterministic: these differ between two builds of commit $commit in different folders: $($different -join ', ')"
+        }
+        Write-Host "Deterministic: $($first.Count) dll/pdb files identical in two folders." -ForegroundColor Green
+
+        # The local feed: the first clone's packages, and nothing else.
+        Remove-Item -Recurse -Force -LiteralPath $feed -ErrorAction SilentlyContinue
+        New-Item -ItemType Directory -Path $feed | Out-Null
+        Copy-Item -Path (Join-Path $clones[0] 'out/*') -Destination $feed
+    }
+    finally {
+        Remove-Item -Recurse -Force -LiteralPath $scratch -ErrorAction SilentlyContinue
+    }
+
+    # The consumer restores from that feed into an emptied packages folder of its own (samples/Zapier.Consumer/NuGet.config).
+    # The packages share one version; Zapier.Client's file name says which (Zapier.Client.<version>.nupkg, a version
+    # starts with a digit, a package name such as Zapier.Client.Redis does not).
+    $versions = @(Get-ChildItem -Path $feed -Filter '*.nupkg' | ForEach-Object {
+            if ($_.Name -match '^Zapier\.Client\.(?<version>\d.*)\.nupkg$') { $Matches['version'] } })
+    if ($versions.Count -ne 1) { throw "Expected one Zapier.Client package in $feed, found $($versions.Count)." }
+    $version = $versions[0]
+    Remove-Item -Recurse -Force -LiteralPath (Join-Path $artifacts 'consumer-packages'), (Join-Path (Split-Path $consumer) 'bin'), (Join-Path (Split-Path $consumer) 'obj') -ErrorAction SilentlyContinue
+    Invoke-Native dotnet @('build', $consumer, '-c', 'Release', "-p:ZapierPackageVersion=$version", '-warnaserror', '-nodeReuse:false', '-v:q', '-clp:NoSummary')
+    Invoke-Native dotnet @('run', '--project', $consumer, '-c', 'Release', '--no-build', "-p:ZapierPackageVersion=$version")
+
+    Write-Host ("CheckPackages passed in {0:mm}m {0:ss}s." -f ((Get-Date) - $started)) -ForegroundColor Green
 }
 
 # The correction -> guarding test map of tests/Zapier.Client.Tests/CorrectionTests.cs (GuardedBy), as fully
@@ -439,6 +585,8 @@ try {
         'ProveCorrections' { Invoke-ProveCorrections }
         'RefreshSchema' { Invoke-RefreshSchema }
         'CheckPublishedSchema' { Invoke-CheckPublishedSchema }
+        'UpdateApiBaseline' { Invoke-UpdateApiBaseline }
+        'CheckPackages' { Invoke-CheckPackages }
         'All' {
             Invoke-Build
             Invoke-Test
