@@ -143,7 +143,15 @@ function Invoke-UpdateApiBaseline {
         foreach ($api in $removedFromUnshipped + $removedFromShipped) { Write-Host "  removed: $api" }
 
         # New public API: the analyzer's own fix writes the entries (--include-generated: generated/ is surface too).
+        # The fix also drops the compiler-synthesized members of records that are listed already (Equals, <Clone>$,
+        # operators; seen with PublicApiAnalyzers 5.6.0), so every entry kept above is put back after it.
+        $before = @(Get-Content $unshipped)
         Invoke-Native dotnet @('format', 'analyzers', $project, '--diagnostics', 'RS0016', '--severity', 'warn', '--include-generated')
+        $entries = [Collections.Generic.List[string]]::new([Collections.Generic.HashSet[string]]::new(
+                [string[]]@(@($before) + @(Get-Content $unshipped) | Where-Object { $_ -and $_ -ne '#nullable enable' }),
+                [StringComparer]::Ordinal))
+        $entries.Sort([StringComparer]::OrdinalIgnoreCase)   # the analyzer's own order
+        Set-Content -Path $unshipped -Value (@('#nullable enable') + $entries)
     }
     # The baseline must now be complete: a normal build fails on anything left out.
     foreach ($project in @(Get-PackableProjects)) {
