@@ -22,7 +22,7 @@ public sealed class SandboxJournal
     /// <summary>Every request received (unauthorized, rate-limited and unknown ones included), with the status answered (0 for a reset connection).</summary>
     public IReadOnlyList<SandboxRequest> Requests => Snapshot(_requests);
 
-    /// <summary>Every create (<c>POST /v2/action-runs</c>) with a readable body, whatever it was answered.</summary>
+    /// <summary>Every create (<c>POST /v2/action-runs</c>) whose body names an action, whatever it was answered (refused, faulted or made).</summary>
     public IReadOnlyList<SandboxCreate> Creates => Snapshot(_creates);
 
     /// <summary>Every poll (<c>GET /v2/action-runs/{id}</c>) of a run the sandbox knows, whatever it was answered.</summary>

@@ -163,6 +163,7 @@ public sealed class SandboxedActionRunTests : IAsyncLifetime
         return [.. times.Zip(times.Skip(1), (a, b) => (int)(b - a).TotalSeconds)];
     }
 
+    /// <summary>Records reports synchronously, in order (Progress&lt;T&gt; would post them to the thread pool).</summary>
     private sealed class SyncProgress(List<ActionRunProgress> reports) : IProgress<ActionRunProgress>
     {
         public void Report(ActionRunProgress value)
