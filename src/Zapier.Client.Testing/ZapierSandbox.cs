@@ -123,7 +123,8 @@ public sealed partial class ZapierSandbox : IDisposable, IAsyncDisposable
     public ZapierClient CreateClient(ZapierClientOptions? options = null) => new(ConfigureOptions(options ?? new ZapierClientOptions()));
 
     /// <summary>
-    /// Points <paramref name="options"/> at the sandbox (<c>BaseUrl</c>, <c>AccessToken</c>) and gives the settings
+    /// Points <paramref name="options"/> at the sandbox (<c>BaseUrl</c>, <c>AccessToken</c>; <c>AccessTokenProvider</c>
+    /// is cleared, since it would take precedence over the token) and gives the settings
     /// still at their defaults test-friendly values: <c>ActionRunWaiting</c> polls after 20 ms, growing 1.5× to at
     /// most 200 ms, no jitter, no minimum interval, a 30 s timeout; <c>Retry</c> backs off from 10 ms to at most
     /// 200 ms; <c>RequestsPerMinute</c> is 6,000 unless the sandbox plays a rate limit. Returns the same instance
@@ -134,6 +135,7 @@ public sealed partial class ZapierSandbox : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.BaseUrl = BaseUrl;
         options.AccessToken = AccessToken;
+        options.AccessTokenProvider = null;
         if (options.ActionRunWaiting == ActionRunWaitOptions.Default)
         {
             options.ActionRunWaiting = FastWaiting;
