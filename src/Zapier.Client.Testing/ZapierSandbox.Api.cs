@@ -135,7 +135,7 @@ public sealed partial class ZapierSandbox
 
         var run = new SandboxRun(Guid.NewGuid().ToString(), action, callbackUrl);
         _runs[run.Id] = run;
-        if (callbackUrl is not null && _options.SendCallbacks)
+        if (callbackUrl is not null && _options.SendCallbacks && _options.CallbackAddress is not null)
         {
             ScheduleCallback(run);
         }
