@@ -46,6 +46,7 @@ public sealed partial class ZapierSandbox : IDisposable, IAsyncDisposable
     private readonly RSA _signingKey = RSA.Create(2048);
     private readonly HttpClient _callbackHttp = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly ConcurrentDictionary<Task, bool> _pendingCallbacks = new();
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
     private ZapierSandbox(ZapierSandboxOptions options)
@@ -71,7 +72,7 @@ public sealed partial class ZapierSandbox : IDisposable, IAsyncDisposable
         {
             BaseUrl = new Uri(_server.Urls[0]);
             _server.Given(Request.Create().WithPath(new WildcardMatcher("/*")))
-                .RespondWith(Response.Create().WithCallback(Answer));
+                .RespondWith(Response.Create().WithCallback(AnswerAsync));
         }
         catch
         {
@@ -272,6 +273,7 @@ public sealed partial class ZapierSandbox : IDisposable, IAsyncDisposable
             return;
         }
 
+        _released.TrySetResult(); // requests held by a NoAnswer fault get an answer, so the server can stop
         await WhenCallbacksDeliveredAsync().ConfigureAwait(false);
         _server.Stop();
         _server.Dispose();
