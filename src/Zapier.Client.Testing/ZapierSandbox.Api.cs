@@ -95,7 +95,7 @@ public sealed partial class ZapierSandbox
         JsonObject? data;
         try
         {
-            data = (body is null ? null : JsonNode.Parse(body))?["data"] as JsonObject;
+            data = (body is null ? null : JsonNode.Parse(body) as JsonObject)?["data"] as JsonObject;
         }
         catch (JsonException)
         {
