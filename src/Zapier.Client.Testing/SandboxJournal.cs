@@ -22,10 +22,10 @@ public sealed class SandboxJournal
     /// <summary>Every request received (unauthorized, rate-limited and unknown ones included), with the status answered (0 for a reset connection).</summary>
     public IReadOnlyList<SandboxRequest> Requests => Snapshot(_requests);
 
-    /// <summary>Every create (<c>POST /v2/action-runs</c>) whose body names an action, whatever it was answered (refused, faulted or made).</summary>
+    /// <summary>Every create (<c>POST /v2/action-runs</c>) that carried the token, was not refused by the rate limit and names an action, whatever it was answered (refused, faulted or made); the others are in <see cref="Requests"/> only.</summary>
     public IReadOnlyList<SandboxCreate> Creates => Snapshot(_creates);
 
-    /// <summary>Every poll (<c>GET /v2/action-runs/{id}</c>) of a run the sandbox knows, whatever it was answered.</summary>
+    /// <summary>Every poll (<c>GET /v2/action-runs/{id}</c>) of a run the sandbox knows that carried the token and was not refused by the rate limit, whatever it was answered.</summary>
     public IReadOnlyList<SandboxPoll> Polls => Snapshot(_polls);
 
     /// <summary>Every callback the sandbox POSTed to a run's <c>callback_url</c>, with the receiver's answer.</summary>
