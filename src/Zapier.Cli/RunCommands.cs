@@ -72,7 +72,7 @@ internal static class RunCommands
     {
         var time = scope.Host.Time;
         var began = time.GetUtcNow();
-        var options = ActionRunWaitOptions.Default with { Timeout = timeout };
+        var options = scope.Connection.WaitOptions with { Timeout = timeout };
         var resume = globals.ResumeCommand(scope.Parse, run.Id);
         WaitDisplay? display = null;
         RunReport report;

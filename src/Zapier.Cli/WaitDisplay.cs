@@ -5,21 +5,25 @@ namespace Zapier.Cli;
 
 /// <summary>
 /// Follows a wait's progress (the waiter reports before each sleep between polls) and shows it: a live status line on
-/// a terminal, a plain line per poll when output is redirected, nothing with <c>--json</c>.
+/// a terminal, a plain line per poll when output is redirected, nothing with <c>--json</c> (where it only counts).
 /// </summary>
 internal sealed class WaitDisplay : IProgress<ActionRunProgress>
 {
+    private static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly TimeProvider _time;
     private readonly TextWriter? _lines;
-    private readonly object _gate = new();
+    private readonly IAnsiConsole? _terminal;
+    private readonly Lock _gate = new();
     private ActionRunProgress? _last;
     private DateTimeOffset _lastAt;
 
-    private WaitDisplay(string id, TimeProvider time, TextWriter? lines)
+    private WaitDisplay(string id, TimeProvider time, TextWriter? lines, IAnsiConsole? terminal)
     {
         Id = id;
         _time = time;
         _lines = lines;
+        _terminal = terminal;
     }
 
     public string Id { get; }
@@ -41,10 +45,16 @@ internal sealed class WaitDisplay : IProgress<ActionRunProgress>
         CommandScope scope, ActionRun run, ActionRunWaitOptions options, out WaitDisplay display, CancellationToken cancellationToken)
     {
         var terminal = scope.Json ? null : scope.Host.Terminal;
-        display = new WaitDisplay(run.Id, scope.Host.Time, scope.Json || terminal is not null ? null : scope.Output);
-        var progress = scope.Json ? null : display;
-        var wait = run.WaitForCompletionAsync(options, progress, cancellationToken);
-        return terminal is null ? wait : display.ShowLiveAsync(terminal, wait);
+        display = new WaitDisplay(run.Id, scope.Host.Time, scope.Json || terminal is not null ? null : scope.Output, terminal);
+        if (terminal is null)
+        {
+            return run.WaitForCompletionAsync(options, display, cancellationToken);
+        }
+
+        terminal.MarkupLine($"Waiting for run [bold]{Markup.Escape(run.Id)}[/] (Ctrl+C stops the wait, not the run).");
+        terminal.Cursor.Hide();
+        display.Render();
+        return display.FollowAsync(terminal, run.WaitForCompletionAsync(options, display, cancellationToken));
     }
 
     /// <inheritdoc />
@@ -59,6 +69,7 @@ internal sealed class WaitDisplay : IProgress<ActionRunProgress>
         _lines?.WriteLine(
             $"run {Id}: {value.Status ?? "created"}, {value.Polls} {(value.Polls == 1 ? "poll" : "polls")}, " +
             $"next poll in {Durations.Format(value.NextDelay)}, elapsed {Durations.Format(value.Elapsed)}");
+        Render();
     }
 
     /// <summary>The status line: status, polls, time to the next poll, elapsed; counted down between reports.</summary>
@@ -68,33 +79,55 @@ internal sealed class WaitDisplay : IProgress<ActionRunProgress>
         {
             if (_last is not { } last)
             {
-                return $"run {Id}: starting the wait";
+                return "starting";
             }
 
             var since = _time.GetUtcNow() - _lastAt;
-            return $"run {Id}: {last.Status ?? "created"} · {last.Polls} {(last.Polls == 1 ? "poll" : "polls")} · " +
+            return $"{last.Status ?? "created"} · {last.Polls} {(last.Polls == 1 ? "poll" : "polls")} · " +
                    $"next poll in {Durations.Format(last.NextDelay - since)} · elapsed {Durations.Format(last.Elapsed + since)}";
         }
     }
 
-    private async Task<ActionRunState> ShowLiveAsync(IAnsiConsole terminal, Task<ActionRunState> wait)
+    /// <summary>Redraws the status line in place (or clears it), at most one writer at a time.</summary>
+    private void Render(bool clear = false)
+    {
+        if (_terminal is null)
+        {
+            return;
+        }
+
+        lock (_terminal)
+        {
+            _terminal.Write(new ControlCode("\r\u001b[2K"));
+            if (!clear)
+            {
+                // One line only: a wrapped line could not be redrawn in place.
+                var text = "⏳ " + StatusLine();
+                var width = Math.Max(_terminal.Profile.Width - 1, 10);
+                _terminal.Write(new Text(text.Length > width ? text[..(width - 1)] + "…" : text, new Style(Color.Yellow)));
+            }
+        }
+    }
+
+    private async Task<ActionRunState> FollowAsync(IAnsiConsole terminal, Task<ActionRunState> wait)
     {
         using var stop = new CancellationTokenSource();
-        await terminal.Live(Line()).AutoClear(true).StartAsync(async live =>
+        try
         {
             while (!wait.IsCompleted)
             {
-                live.UpdateTarget(Line());
-                live.Refresh();
-                // Refresh once a second so the countdown and the elapsed time move between polls.
-                var tick = Task.Delay(TimeSpan.FromSeconds(1), _time, stop.Token);
-                await Task.WhenAny(wait, tick).ConfigureAwait(false);
+                // Redraw between polls too, so the countdown and the elapsed time move.
+                await Task.WhenAny(wait, Task.Delay(RefreshInterval, _time, stop.Token)).ConfigureAwait(false);
+                Render();
             }
-
+        }
+        finally
+        {
             stop.Cancel();
-        }).ConfigureAwait(false);
+            Render(clear: true);
+            terminal.Cursor.Show();
+        }
+
         return await wait.ConfigureAwait(false);
     }
-
-    private Markup Line() => new($"[yellow]⏳[/] {Markup.Escape(StatusLine())}");
 }
