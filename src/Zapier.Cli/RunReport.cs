@@ -61,29 +61,21 @@ internal sealed record RunReport(string Outcome, int ExitCode, string Id)
         var after = Polls is { } polls && Elapsed is { } elapsed
             ? $" after {polls} {(polls == 1 ? "poll" : "polls")} in {Durations.Format(elapsed)}"
             : "";
-        switch (Outcome)
+        var (headline, resume) = Outcome switch
         {
-            case "started":
-                output.WriteLine($"Started run {Id}.");
-                output.WriteLine($"Watch it with: {Resume}");
-                return;
-            case "timeout":
-                output.WriteLine($"Run {Id} is still {status}{after}: the wait timed out. The run goes on at Zapier.");
-                output.WriteLine($"Resume with: {Resume}");
-                return;
-            case "cancelled":
-                output.WriteLine($"Stopped waiting for run {Id} (still {status}{after}). The run goes on at Zapier.");
-                output.WriteLine($"Resume with: {Resume}");
-                return;
-            case "success":
-                output.WriteLine($"Run {Id} succeeded{after}.");
-                break;
-            case "in_progress":
-                output.WriteLine($"Run {Id} is {status}.");
-                break;
-            default:
-                output.WriteLine($"Run {Id} ended with status {status}{after}.");
-                break;
+            "started" => ($"Started run {Id}.", $"Watch it with: {Resume}"),
+            "timeout" => ($"Run {Id} is still {status}{after}: the wait timed out. The run goes on at Zapier.", $"Resume with: {Resume}"),
+            "cancelled" => ($"Stopped waiting for run {Id} (still {status}{after}). The run goes on at Zapier.", $"Resume with: {Resume}"),
+            "success" => ($"Run {Id} succeeded{after}.", null),
+            "in_progress" => ($"Run {Id} is {status}.", null),
+            _ => ($"Run {Id} ended with status {status}{after}.", (string?)null),
+        };
+        output.WriteLine(headline);
+        if (resume is not null)
+        {
+            // A run that goes on has no results to show yet.
+            output.WriteLine(resume);
+            return;
         }
 
         await WriteDetailsAsync(output, cancellationToken).ConfigureAwait(false);
