@@ -1,7 +1,7 @@
 // Runs one Zapier Action through Zapier.Client and follows the run until it finishes.
 //
 // Against the real API:  ZAPIER_ACCESS_TOKEN and ZAPIER_ACTION_ID (optional: ZAPIER_AUTHENTICATION_ID, ZAPIER_BASE_URL).
-// Without them:          an in-process stub (LocalStub) plays the API, so the demo runs anywhere.
+// Without them:          the in-process sandbox (Zapier.Client.Testing) plays the API, so the demo runs anywhere.
 //
 // Exit codes: 0 the run succeeded; 1 the API reported an error or the run did not succeed; 2 bad configuration;
 // 130 cancelled with Ctrl+C.
@@ -10,7 +10,7 @@ using Microsoft.Kiota.Abstractions.Serialization;
 using Zapier.Client;
 using Zapier.Client.Errors;
 using Zapier.Client.ActionRuns;
-using Zapier.Demo;
+using Zapier.Client.Testing;
 
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -25,16 +25,16 @@ var actionId = Environment.GetEnvironmentVariable("ZAPIER_ACTION_ID");
 var authenticationId = Environment.GetEnvironmentVariable("ZAPIER_AUTHENTICATION_ID");
 var baseUrlText = Environment.GetEnvironmentVariable("ZAPIER_BASE_URL");
 
-using var stub = string.IsNullOrWhiteSpace(accessToken) || string.IsNullOrWhiteSpace(actionId) ? LocalStub.Start() : null;
+await using var sandbox = string.IsNullOrWhiteSpace(accessToken) || string.IsNullOrWhiteSpace(actionId) ? ZapierSandbox.StartWithDemoData() : null;
 var options = new ZapierClientOptions();
-if (stub is not null)
+if (sandbox is not null)
 {
     Console.WriteLine("No Zapier credentials configured (ZAPIER_ACCESS_TOKEN and ZAPIER_ACTION_ID are not both set).");
-    Console.WriteLine($"Using a LOCAL STUB of the Partner API at {stub.BaseUrl} - nothing is sent to Zapier.");
-    accessToken = LocalStub.AccessToken;
-    actionId = LocalStub.ActionId;
-    authenticationId = LocalStub.AuthenticationId;
-    options.BaseUrl = stub.BaseUrl;
+    Console.WriteLine($"Using the SANDBOX (a local fake of the Partner API) at {sandbox.BaseUrl} - nothing is sent to Zapier.");
+    accessToken = sandbox.AccessToken;
+    actionId = SandboxDemo.SendEmail;
+    authenticationId = SandboxDemo.AuthenticationId;
+    options.BaseUrl = sandbox.BaseUrl;
 }
 else if (!string.IsNullOrWhiteSpace(baseUrlText))
 {

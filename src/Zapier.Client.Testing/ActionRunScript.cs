@@ -27,6 +27,14 @@ public sealed class ActionRunScript
     public ActionRunScript Waiting(int polls = 1) => Repeat(ScriptStep.Status("waiting"), polls);
 
     /// <summary>
+    /// Answers <c>waiting</c> with these <c>errors[]</c> to the next <paramref name="polls"/> polls: a run the app
+    /// throttled (<see cref="SandboxRunError.Throttled"/>) reports its <c>delay</c> this way while Zapier retries it.
+    /// </summary>
+    /// <exception cref="ArgumentException">An error's code is not one the schema allows.</exception>
+    public ActionRunScript Waiting(int polls, params SandboxRunError[] errors) =>
+        Repeat(new ScriptStep("waiting", [], Checked(errors), null), polls);
+
+    /// <summary>
     /// Answers <c>queued</c> to the next <paramref name="polls"/> polls. Zapier's guide lists this status; its
     /// schema's enum does not (it has <c>success</c>, <c>error</c>, <c>waiting</c>), so this is the one answer outside the schema.
     /// </summary>
@@ -60,18 +68,10 @@ public sealed class ActionRunScript
             throw new ArgumentException("A run that ends in error needs at least one error.", nameof(errors));
         }
 
-        foreach (var error in errors)
-        {
-            if (!SandboxRunError.Codes.Contains(error.Code))
-            {
-                throw new ArgumentException($"Error code '{error.Code}' is not one of the schema's: {string.Join(", ", SandboxRunError.Codes)}.", nameof(errors));
-            }
-        }
-
-        return Add(ScriptStep.Finished("error", [], [.. errors]));
+        return Add(ScriptStep.Finished("error", [], Checked(errors)));
     }
 
-    /// <summary>Answers the next <paramref name="polls"/> polls with a fault instead of the run (the run does not move on meanwhile except by these steps).</summary>
+    /// <summary>Answers the next <paramref name="polls"/> polls with a fault instead of the run; each such poll takes one step, like any other.</summary>
     public ActionRunScript Fault(SandboxFault fault, int polls = 1)
     {
         ArgumentNullException.ThrowIfNull(fault);
@@ -135,6 +135,21 @@ public sealed class ActionRunScript
             _createFaults.RemoveAt(0);
             return fault;
         }
+    }
+
+    private static SandboxRunError[] Checked(SandboxRunError[] errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        foreach (var error in errors)
+        {
+            ArgumentNullException.ThrowIfNull(error, nameof(errors));
+            if (!SandboxRunError.Codes.Contains(error.Code))
+            {
+                throw new ArgumentException($"Error code '{error.Code}' is not one of the schema's: {string.Join(", ", SandboxRunError.Codes)}.", nameof(errors));
+            }
+        }
+
+        return [.. errors];
     }
 
     private ActionRunScript Repeat(ScriptStep step, int polls)

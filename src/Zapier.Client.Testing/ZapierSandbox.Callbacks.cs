@@ -55,6 +55,23 @@ public sealed partial class ZapierSandbox
         return status;
     }
 
+    /// <summary>
+    /// Completes when the callbacks being delivered now (those the sandbox sends by itself after a create) have had
+    /// their answers, so <see cref="SandboxJournal.Callbacks"/> holds them. A receiver can end a wait before its
+    /// answer reaches the sandbox; await this before asserting on the journal's callbacks.
+    /// </summary>
+    public async Task WhenCallbacksDeliveredAsync()
+    {
+        try
+        {
+            await Task.WhenAll(_pendingCallbacks.Keys).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            // An attempt that failed is in the journal with status 0.
+        }
+    }
+
     /// <summary>A callback token as Zapier makes one: RS256 by the sandbox's key, issued now, valid 5 minutes.</summary>
     public string SignCallback()
     {

@@ -270,15 +270,7 @@ public sealed partial class ZapierSandbox : IDisposable, IAsyncDisposable
             return;
         }
 
-        try
-        {
-            await Task.WhenAll(_pendingCallbacks.Keys).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
-        {
-            // A callback that could not be delivered is in the journal; stopping goes on.
-        }
-
+        await WhenCallbacksDeliveredAsync().ConfigureAwait(false);
         _server.Stop();
         _server.Dispose();
         _callbackHttp.Dispose();

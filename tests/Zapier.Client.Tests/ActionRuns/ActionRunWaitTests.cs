@@ -23,60 +23,6 @@ public sealed class ActionRunWaitTests() : FakeClockStubTest(Start)
     };
 
     [Fact]
-    public async Task Waiting_several_times_then_success_returns_the_results_with_growing_delays()
-    {
-        // A WireMock scenario: waiting, waiting, waiting, then success.
-        var states = new[] { "waiting", "waiting", "waiting", "success" };
-        for (var i = 0; i < states.Length; i++)
-        {
-            var results = states[i] == "success" ? new JsonArray(new JsonObject { ["id"] = 123 }) : new JsonArray();
-            var mapping = Stub.Server.Given(Request.Create().UsingGet().WithPath("/v2/action-runs/run-1")).InScenario("run-1");
-            mapping = i == 0 ? mapping : mapping.WhenStateIs("poll" + i);
-            mapping.WillSetStateTo("poll" + (i + 1))
-                .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                    .WithBody(Answer.Run(states[i], results: results).Body!.ToJsonString()));
-        }
-
-        var progress = new List<ActionRunProgress>();
-        var state = await Wait("run-1", Steady, new SyncProgress(progress));
-
-        Assert.True(state.Succeeded);
-        Assert.Equal(ActionRunStatus.Success, state.Status);
-        Assert.Equal(123m, Assert.Single(state.Results).AdditionalData["id"]);
-        Assert.Equal(4, Stub.Server.LogEntries.Count());
-        Assert.Equal([0, 1, 2, 3], progress.Select(p => p.Polls));
-        Assert.Equal([1, 2, 4, 8], progress.Select(p => p.NextDelay.TotalSeconds));
-        Assert.Equal([null, "waiting", "waiting", "waiting"], progress.Select(p => p.Status));
-    }
-
-    [Fact]
-    public async Task An_error_run_is_a_result_and_a_throttled_delay_is_a_floor_for_the_next_poll()
-    {
-        var throttled = new JsonArray(new JsonObject { ["code"] = "throttled", ["title"] = "Slow down", ["detail"] = "Partner limit", ["delay"] = 20, ["meta"] = null });
-        var failed = new JsonArray(new JsonObject { ["code"] = "partner", ["title"] = "Bad input", ["detail"] = "No such channel", ["meta"] = new JsonObject { ["channel"] = "x" } });
-        Stub.Script("run-2", Answer.Run("waiting", errors: throttled), Answer.Run("error", errors: failed));
-
-        var state = await Wait("run-2", Steady);
-
-        Assert.Equal(ActionRunStatus.Error, state.Status);
-        var error = Assert.Single(state.Errors);
-        Assert.Equal((CodeEnum.Partner, "Bad input", "No such channel"), (error.Code!.Value, error.Title, error.Detail));
-        var times = Stub.PollTimes("run-2");
-        Assert.True(times[1] - times[0] >= TimeSpan.FromSeconds(20), $"second poll came {times[1] - times[0]} after the first");
-    }
-
-    [Fact]
-    public async Task Throw_on_error_turns_an_error_run_into_an_exception_that_keeps_it()
-    {
-        Stub.Script("run-3", Answer.Run("error", errors: new JsonArray(new JsonObject { ["code"] = "user", ["title"] = "Denied", ["detail"] = "No access" })));
-
-        var error = await Assert.ThrowsAsync<ActionRunFailedException>(() => Wait("run-3", Steady with { ThrowOnError = true }));
-
-        Assert.Equal("run-3", error.State.Id);
-        Assert.Contains("Denied [User]: No access", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Queued_and_running_keep_the_wait_going_and_an_unknown_status_ends_it_visibly()
     {
         Stub.Script("run-4", Answer.Run("queued"), Answer.Run("running"), Answer.Run("cancelled"));
@@ -99,18 +45,6 @@ public sealed class ActionRunWaitTests() : FakeClockStubTest(Start)
 
         Assert.Contains("without a status", error.Message, StringComparison.Ordinal);
         Assert.Equal(3, Stub.PollTimes("run-5").Count);
-    }
-
-    [Fact]
-    public async Task A_429_with_retry_after_seconds_delays_the_next_poll()
-    {
-        Stub.Script("run-6", Answer.Error(429, ("Retry-After", "30")), Answer.Run("success"));
-
-        var state = await Wait("run-6", Steady);
-
-        Assert.True(state.Succeeded);
-        var times = Stub.PollTimes("run-6");
-        Assert.Equal(TimeSpan.FromSeconds(30), times[1] - times[0]);
     }
 
     [Fact]
