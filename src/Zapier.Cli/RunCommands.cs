@@ -94,7 +94,8 @@ internal static class RunCommands
         {
             report = new RunReport("cancelled", ExitCodes.Cancelled, run.Id)
             {
-                State = run.LastState, Polls = display?.Polls ?? 0, Elapsed = time.GetUtcNow() - began, Resume = resume,
+                State = run.LastState, Status = display?.LastStatus ?? run.LastState?.Status?.Value, Polls = display?.Polls ?? 0,
+                Elapsed = time.GetUtcNow() - began, Resume = resume,
             };
         }
 

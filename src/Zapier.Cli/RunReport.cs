@@ -12,6 +12,13 @@ internal sealed record RunReport(string Outcome, int ExitCode, string Id)
     /// <summary>The last state seen, if any.</summary>
     public ActionRunState? State { get; init; }
 
+    /// <summary>The run's status as last seen; <see cref="State"/>'s when not set.</summary>
+    public string? Status
+    {
+        get => field ?? State?.Status?.Value;
+        init;
+    }
+
     /// <summary>Polls the wait made, when there was a wait.</summary>
     public int? Polls { get; init; }
 
@@ -47,7 +54,7 @@ internal sealed record RunReport(string Outcome, int ExitCode, string Id)
         ["outcome"] = Outcome,
         ["exit_code"] = ExitCode,
         ["id"] = Id,
-        ["status"] = State?.Status?.Value,
+        ["status"] = Status,
         ["polls"] = Polls,
         ["elapsed_seconds"] = Elapsed is { } elapsed ? Math.Round(elapsed.TotalSeconds, 3) : null,
         ["resume"] = Resume,
@@ -57,7 +64,7 @@ internal sealed record RunReport(string Outcome, int ExitCode, string Id)
 
     private async Task WriteTextAsync(TextWriter output, CancellationToken cancellationToken)
     {
-        var status = State?.Status?.Value ?? "without a status";
+        var status = Status ?? "without a status";
         var after = Polls is { } polls && Elapsed is { } elapsed
             ? $" after {polls} {(polls == 1 ? "poll" : "polls")} in {Durations.Format(elapsed)}"
             : "";

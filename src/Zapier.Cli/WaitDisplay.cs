@@ -40,6 +40,18 @@ internal sealed class WaitDisplay : IProgress<ActionRunProgress>
         }
     }
 
+    /// <summary>The status the last progress reported (null before the first poll).</summary>
+    public string? LastStatus
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _last?.Status;
+            }
+        }
+    }
+
     /// <summary>Waits on <paramref name="run"/>, showing progress the way <paramref name="scope"/> asks.</summary>
     public static Task<ActionRunState> WaitAsync(
         CommandScope scope, ActionRun run, ActionRunWaitOptions options, out WaitDisplay display, CancellationToken cancellationToken)

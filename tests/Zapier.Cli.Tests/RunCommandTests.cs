@@ -136,7 +136,8 @@ public sealed class RunCommandTests
 
         // The clock stands still, so the wait sleeps before its first poll until the token is cancelled.
         var result = await cli.RunAsync(
-            ["run", SandboxDemo.NeverFinishes, "--wait", "--base-url", sandbox.BaseUrl.ToString()], cancelWhenOutputContains: "created, 0 polls");
+            ["run", SandboxDemo.NeverFinishes, "--wait", "--base-url", sandbox.BaseUrl.ToString()], cancelWhenOutputContains: "created, 0 polls",
+            moveClock: false);
 
         Assert.Equal(130, result.ExitCode);
         var run = Assert.Single(sandbox.Runs);
@@ -144,6 +145,24 @@ public sealed class RunCommandTests
         Assert.Contains($"Resume with: zapier runs watch {run.Id} --base-url {sandbox.BaseUrl}", result.Output);
         Assert.Empty(sandbox.Journal.PollsOf(run.Id));
         Assert.DoesNotContain(sandbox.AccessToken, result.Output + result.Error);
+    }
+
+    [Fact]
+    public async Task Ctrl_c_after_some_polls_exits_130_with_the_last_status_and_polls_and_no_poll_after_it()
+    {
+        await using var sandbox = ZapierSandbox.StartWithDemoData();
+        var cli = new CliDriver();
+        cli.Environment["ZAPIER_ACCESS_TOKEN"] = sandbox.AccessToken;
+
+        // Cancelled as the progress after the second poll is written, before the wait sleeps again.
+        var result = await cli.RunAsync(
+            ["run", SandboxDemo.NeverFinishes, "--wait", "--base-url", sandbox.BaseUrl.ToString()], cancelWhenOutputContains: "waiting, 2 polls");
+
+        Assert.Equal(130, result.ExitCode);
+        var run = Assert.Single(sandbox.Runs);
+        Assert.Matches($@"Stopped waiting for run {run.Id} \(still waiting after 2 polls in \d+\.\d s\)\. The run goes on at Zapier\.", result.Output);
+        Assert.Contains($"Resume with: zapier runs watch {run.Id} --base-url {sandbox.BaseUrl}", result.Output);
+        Assert.Equal(2, sandbox.Journal.PollsOf(run.Id).Count);
     }
 
     [Fact]

@@ -29,10 +29,11 @@ internal sealed class CliDriver
     public Task<CliResult> RunAsync(params string[] args) => RunAsync(args, cancelWhenOutputContains: null);
 
     /// <summary>
-    /// Runs the command without moving the clock and cancels its token (as Ctrl+C does) once its output contains
-    /// <paramref name="cancelWhenOutputContains"/>.
+    /// Runs the command and cancels its token (as Ctrl+C does) as soon as its output contains
+    /// <paramref name="cancelWhenOutputContains"/>; with <paramref name="moveClock"/> false the clock stands still, so
+    /// a wait sleeps before its first poll until then.
     /// </summary>
-    public async Task<CliResult> RunAsync(string[] args, string? cancelWhenOutputContains)
+    public async Task<CliResult> RunAsync(string[] args, string? cancelWhenOutputContains, bool moveClock = true)
     {
         using var cancellation = new CancellationTokenSource();
         var output = new WatchedWriter(cancelWhenOutputContains, cancellation);
@@ -50,7 +51,7 @@ internal sealed class CliDriver
 
         var invocation = ZapierCli.InvokeAsync(args, host, cancellation.Token);
         var timeLimit = Task.Delay(TimeSpan.FromSeconds(60));
-        if (await Task.WhenAny(invocation, connector.Created, timeLimit) == connector.Created && cancelWhenOutputContains is null)
+        if (await Task.WhenAny(invocation, connector.Created, timeLimit) == connector.Created && moveClock)
         {
             Client = await connector.Created;
             await FakeTimeDriver.DriveAsync(Clock, Client, [invocation]);
