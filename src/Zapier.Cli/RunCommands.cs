@@ -68,11 +68,11 @@ internal static class RunCommands
         return new Command("runs", "Action runs by id.") { get, watch };
     }
 
-    private static async Task<int> WatchAsync(CommandScope scope, GlobalOptions globals, ActionRun run, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<int> WatchAsync(CommandScope scope, GlobalOptions globals, ActionRun run, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var time = scope.Host.Time;
         var began = time.GetUtcNow();
-        var options = scope.Connection.WaitOptions with { Timeout = timeout };
+        var options = scope.Connection.WaitOptions with { Timeout = timeout ?? scope.Connection.WaitOptions.Timeout };
         var resume = globals.ResumeCommand(scope.Parse, run.Id);
         WaitDisplay? display = null;
         RunReport report;
@@ -103,11 +103,10 @@ internal static class RunCommands
         return await report.WriteAsync(scope, CancellationToken.None).ConfigureAwait(false);
     }
 
-    private static Option<TimeSpan> Timeout() => new("--timeout")
+    private static Option<TimeSpan?> Timeout() => new("--timeout")
     {
-        Description = "How long to wait before giving up (the run goes on): 90s, 10m, 1h30m. Default: 15m.",
+        Description = $"How long to wait before giving up (the run goes on): 90s, 10m, 1h30m. Default: {ActionRunWaitOptions.Default.Timeout.TotalMinutes:0}m.",
         HelpName = "DURATION",
-        DefaultValueFactory = _ => ActionRunWaitOptions.Default.Timeout,
         CustomParser = result =>
         {
             var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
@@ -117,7 +116,7 @@ internal static class RunCommands
             }
 
             result.AddError($"--timeout '{text}' is not a duration between 1ms and 7d (for example 90s, 10m, 1h30m).");
-            return default;
+            return null;
         },
     };
 

@@ -128,6 +128,21 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task Without_timeout_a_wait_gives_up_at_the_waiters_default_of_15_minutes()
+    {
+        await using var sandbox = ZapierSandbox.StartWithDemoData();
+        var cli = new CliDriver();
+        cli.Environment["ZAPIER_ACCESS_TOKEN"] = sandbox.AccessToken;
+
+        var result = await cli.RunAsync("run", SandboxDemo.NeverFinishes, "--wait", "--json", "--base-url", sandbox.BaseUrl.ToString());
+
+        Assert.Equal(2, result.ExitCode);
+        using var document = JsonDocument.Parse(result.Output);
+        // 15 min, plus at most the final poll's own time (PollTimeout, 30 s), on the fake clock.
+        Assert.InRange(document.RootElement.GetProperty("elapsed_seconds").GetDouble(), 900, 930);
+    }
+
+    [Fact]
     public async Task Ctrl_c_during_a_wait_exits_130_stops_the_wait_not_the_run_and_prints_how_to_resume()
     {
         await using var sandbox = ZapierSandbox.StartWithDemoData();
