@@ -8,8 +8,9 @@ namespace Zapier.Client.Testing;
 /// </summary>
 public sealed record SandboxFault
 {
-    private SandboxFault(int status, string code, string title, string detail, TimeSpan? retryAfter, bool reset)
+    private SandboxFault(int status, string code, string title, string detail, TimeSpan? retryAfter, bool reset, bool noAnswer = false)
     {
+        IsNoAnswer = noAnswer;
         Status = status;
         Code = code;
         Title = title;
@@ -18,7 +19,7 @@ public sealed record SandboxFault
         IsConnectionReset = reset;
     }
 
-    /// <summary>The HTTP status answered; 0 for a connection reset.</summary>
+    /// <summary>The HTTP status answered; 0 for a connection reset or a request left without an answer.</summary>
     public int Status { get; }
 
     /// <summary>The <c>code</c> of the one item of the answer's <c>errors[]</c>.</summary>
@@ -35,6 +36,9 @@ public sealed record SandboxFault
 
     /// <summary>True when the connection is reset after the request is read: no answer at all.</summary>
     public bool IsConnectionReset { get; }
+
+    /// <summary>True when the request is held without an answer (see <see cref="NoAnswer"/>).</summary>
+    public bool IsNoAnswer { get; }
 
     /// <summary>429 Too Many Requests, as Zapier refuses a request before processing it.</summary>
     /// <param name="retryAfter">Sent as <c>Retry-After</c> in whole seconds (rounded up); none when null.</param>
@@ -53,6 +57,13 @@ public sealed record SandboxFault
     /// <summary>The connection is reset after the request was read: the caller cannot know whether it was processed.</summary>
     public static SandboxFault ConnectionReset() => new(0, "", "", "", null, true);
 
+    /// <summary>
+    /// The request is held without an answer until the client gives up on it (its attempt or poll timeout) or the
+    /// sandbox is disposed: a server slower than any timeout. With the client on a fake clock, the timeout fires when
+    /// the test moves the clock; no real time passes.
+    /// </summary>
+    public static SandboxFault NoAnswer() => new(0, "", "", "", null, false, noAnswer: true);
+
     /// <summary>Any error status with one error item of your choosing.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The status is not 400 to 599.</exception>
     public static SandboxFault Error(int status, string code, string title, string detail, TimeSpan? retryAfter = null)
@@ -65,5 +76,5 @@ public sealed record SandboxFault
 
     /// <inheritdoc />
     public override string ToString() =>
-        IsConnectionReset ? "connection reset" : Status.ToString(CultureInfo.InvariantCulture) + " " + Code;
+        IsConnectionReset ? "connection reset" : IsNoAnswer ? "no answer" : Status.ToString(CultureInfo.InvariantCulture) + " " + Code;
 }

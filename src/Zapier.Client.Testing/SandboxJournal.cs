@@ -22,10 +22,10 @@ public sealed class SandboxJournal
     /// <summary>Every request received (unauthorized, rate-limited and unknown ones included), with the status answered (0 for a reset connection).</summary>
     public IReadOnlyList<SandboxRequest> Requests => Snapshot(_requests);
 
-    /// <summary>Every create (<c>POST /v2/action-runs</c>) with a readable body, whatever it was answered.</summary>
+    /// <summary>Every create (<c>POST /v2/action-runs</c>) that carried the token, was not refused by the rate limit and names an action, whatever it was answered (refused, faulted or made); the others are in <see cref="Requests"/> only.</summary>
     public IReadOnlyList<SandboxCreate> Creates => Snapshot(_creates);
 
-    /// <summary>Every poll (<c>GET /v2/action-runs/{id}</c>) of a run the sandbox knows, whatever it was answered.</summary>
+    /// <summary>Every poll (<c>GET /v2/action-runs/{id}</c>) of a run the sandbox knows that carried the token and was not refused by the rate limit, whatever it was answered.</summary>
     public IReadOnlyList<SandboxPoll> Polls => Snapshot(_polls);
 
     /// <summary>Every callback the sandbox POSTed to a run's <c>callback_url</c>, with the receiver's answer.</summary>
@@ -100,7 +100,7 @@ public sealed class SandboxJournal
 /// <param name="Path">The path, without the query.</param>
 /// <param name="Query">The query string with its <c>?</c>, or empty.</param>
 /// <param name="Authorized">True when it carried the sandbox's bearer token.</param>
-/// <param name="Status">The status answered; 0 when the connection was reset instead.</param>
+/// <param name="Status">The status answered; 0 when the connection was reset or the request held without an answer.</param>
 /// <param name="At">When it arrived, on <see cref="ZapierSandboxOptions.TimeProvider"/>.</param>
 public sealed record SandboxRequest(string Method, string Path, string Query, bool Authorized, int Status, DateTimeOffset At);
 
@@ -109,7 +109,7 @@ public sealed record SandboxRequest(string Method, string Path, string Query, bo
 /// <param name="Authentication">The body's <c>data.authentication</c> (null when sent as null or missing).</param>
 /// <param name="Inputs">The body's <c>data.inputs</c> (an empty object when missing).</param>
 /// <param name="CallbackUrl">The body's <c>data.callback_url</c>, if any.</param>
-/// <param name="Status">The status answered (200 when a run was made; 0 for a reset connection).</param>
+/// <param name="Status">The status answered (200 when a run was made; 0 for a reset connection or a request held without an answer).</param>
 /// <param name="RunId">The id of the run made, or null when the create was refused.</param>
 /// <param name="At">When it arrived.</param>
 public sealed record SandboxCreate(string ActionId, string? Authentication, JsonObject Inputs, string? CallbackUrl, int Status, string? RunId, DateTimeOffset At)
@@ -130,7 +130,7 @@ public sealed record SandboxCreate(string ActionId, string? Authentication, Json
 /// <param name="RunId">The run polled.</param>
 /// <param name="Number">1 for the run's first poll, 2 for the second, ...</param>
 /// <param name="RunStatus">The run status answered (<c>waiting</c>, <c>success</c>, ...), or null when a fault was answered.</param>
-/// <param name="Status">The HTTP status answered (0 for a reset connection).</param>
+/// <param name="Status">The HTTP status answered (0 for a reset connection or a request held without an answer).</param>
 /// <param name="At">When it arrived.</param>
 public sealed record SandboxPoll(string RunId, int Number, string? RunStatus, int Status, DateTimeOffset At);
 

@@ -11,6 +11,31 @@ public sealed partial class ZapierSandbox
 {
     private const string RunsPath = "/v2/action-runs";
 
+    /// <summary>Stands for "hold this request"; never sent.</summary>
+    private static readonly ResponseMessage Held = new() { StatusCode = 503 };
+
+    /// <summary>Answers one request, holding it first when a <see cref="SandboxFault.NoAnswer"/> fault says so.</summary>
+    private async Task<IResponseMessage> AnswerAsync(IRequestMessage request)
+    {
+        var aborted = CurrentRequest.Value?.RequestAborted ?? CancellationToken.None;
+        var answer = Answer(request);
+        if (!ReferenceEquals(answer, Held))
+        {
+            return answer;
+        }
+
+        try
+        {
+            await _released.Task.WaitAsync(aborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client gave up on the request; nobody reads what follows.
+        }
+
+        return SandboxAnswers.Error(503, "unavailable", "ServiceUnavailable", "The sandbox held this request without an answer.");
+    }
+
     /// <summary>Answers one request: the JWKS, else rate limit, bearer, then the route.</summary>
     private ResponseMessage Answer(IRequestMessage request)
     {
@@ -70,7 +95,7 @@ public sealed partial class ZapierSandbox
         JsonObject? data;
         try
         {
-            data = (body is null ? null : JsonNode.Parse(body))?["data"] as JsonObject;
+            data = (body is null ? null : JsonNode.Parse(body) as JsonObject)?["data"] as JsonObject;
         }
         catch (JsonException)
         {
@@ -130,12 +155,13 @@ public sealed partial class ZapierSandbox
 
         if (action.Script.TakeCreateFault() is { } fault)
         {
-            return fault.IsConnectionReset ? (Reset(), 0, null) : (SandboxAnswers.Fault(fault, headers), fault.Status, null);
+            var (faulted, faultStatus) = Answer(fault, headers);
+            return (faulted, faultStatus, null);
         }
 
         var run = new SandboxRun(Guid.NewGuid().ToString(), action, callbackUrl);
         _runs[run.Id] = run;
-        if (callbackUrl is not null && _options.SendCallbacks)
+        if (callbackUrl is not null && _options.SendCallbacks && _options.CallbackAddress is not null)
         {
             ScheduleCallback(run);
         }
@@ -154,7 +180,7 @@ public sealed partial class ZapierSandbox
 
         var step = run.NextStep();
         var (answer, status) = step.Fault is { } fault
-            ? fault.IsConnectionReset ? (Reset(), 0) : (SandboxAnswers.Fault(fault, headers), fault.Status)
+            ? Answer(fault, headers)
             : (SandboxAnswers.Json(200, SandboxAnswers.Run(step), headers), 200);
         Journal.Add(new SandboxPoll(run.Id, run.Polls, step.RunStatus, status, at));
         return (answer, status);
@@ -264,6 +290,12 @@ public sealed partial class ZapierSandbox
         return ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
             && (b[0] == 10 || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168) || b[0] == 127);
     }
+
+    /// <summary>A scripted fault's answer: an error document, or a reset connection or a held request (status 0).</summary>
+    private static (ResponseMessage, int) Answer(SandboxFault fault, IEnumerable<KeyValuePair<string, string>> headers) =>
+        fault.IsConnectionReset ? (Reset(), 0)
+        : fault.IsNoAnswer ? (Held, 0)
+        : (SandboxAnswers.Fault(fault, headers), fault.Status);
 
     private static (ResponseMessage, int) Answered(ResponseMessage answer) => (answer, answer.StatusCode is int status ? status : 200);
 

@@ -46,6 +46,7 @@ public sealed partial class ZapierSandbox : IDisposable, IAsyncDisposable
     private readonly RSA _signingKey = RSA.Create(2048);
     private readonly HttpClient _callbackHttp = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly ConcurrentDictionary<Task, bool> _pendingCallbacks = new();
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
     private ZapierSandbox(ZapierSandboxOptions options)
@@ -71,7 +72,7 @@ public sealed partial class ZapierSandbox : IDisposable, IAsyncDisposable
         {
             BaseUrl = new Uri(_server.Urls[0]);
             _server.Given(Request.Create().WithPath(new WildcardMatcher("/*")))
-                .RespondWith(Response.Create().WithCallback(Answer));
+                .RespondWith(Response.Create().WithCallback(AnswerAsync));
         }
         catch
         {
@@ -123,7 +124,8 @@ public sealed partial class ZapierSandbox : IDisposable, IAsyncDisposable
     public ZapierClient CreateClient(ZapierClientOptions? options = null) => new(ConfigureOptions(options ?? new ZapierClientOptions()));
 
     /// <summary>
-    /// Points <paramref name="options"/> at the sandbox (<c>BaseUrl</c>, <c>AccessToken</c>) and gives the settings
+    /// Points <paramref name="options"/> at the sandbox (<c>BaseUrl</c>, <c>AccessToken</c>; <c>AccessTokenProvider</c>
+    /// is cleared, since it would take precedence over the token) and gives the settings
     /// still at their defaults test-friendly values: <c>ActionRunWaiting</c> polls after 20 ms, growing 1.5× to at
     /// most 200 ms, no jitter, no minimum interval, a 30 s timeout; <c>Retry</c> backs off from 10 ms to at most
     /// 200 ms; <c>RequestsPerMinute</c> is 6,000 unless the sandbox plays a rate limit. Returns the same instance
@@ -134,6 +136,7 @@ public sealed partial class ZapierSandbox : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.BaseUrl = BaseUrl;
         options.AccessToken = AccessToken;
+        options.AccessTokenProvider = null;
         if (options.ActionRunWaiting == ActionRunWaitOptions.Default)
         {
             options.ActionRunWaiting = FastWaiting;
@@ -270,6 +273,7 @@ public sealed partial class ZapierSandbox : IDisposable, IAsyncDisposable
             return;
         }
 
+        _released.TrySetResult(); // requests held by a NoAnswer fault get an answer, so the server can stop
         await WhenCallbacksDeliveredAsync().ConfigureAwait(false);
         _server.Stop();
         _server.Dispose();

@@ -24,11 +24,13 @@ public sealed class ZapierSandboxOptions
     /// <summary>
     /// Where a run's callback is really POSTed, given the <c>callback_url</c> of its create. The client only sends
     /// public https callback URLs, as Zapier requires, while a test's receiver listens on loopback: map one to the
-    /// other here (for example <c>url =&gt; new Uri(receiverBase, url.PathAndQuery)</c>). Null (the default) POSTs to the URL as given.
+    /// other here (for example <c>url =&gt; new Uri(receiverBase, url.PathAndQuery)</c>). While it is null (the
+    /// default) the sandbox sends no callback by itself, so a test never reaches out to the public host a
+    /// <c>callback_url</c> names; <see cref="ZapierSandbox.SendCallbackAsync"/> then POSTs to the URL as given.
     /// </summary>
     public Func<Uri, Uri>? CallbackAddress { get; set; }
 
-    /// <summary>When true (the default), a run created with a <c>callback_url</c> has its callback POSTed as soon as the create is answered, reporting the script's final outcome; when false, only <see cref="ZapierSandbox.SendCallbackAsync"/> sends it.</summary>
+    /// <summary>When true (the default) and <see cref="CallbackAddress"/> is set, a run created with a <c>callback_url</c> has its callback POSTed as soon as the create is answered, reporting the script's final outcome; when false, only <see cref="ZapierSandbox.SendCallbackAsync"/> sends it.</summary>
     public bool SendCallbacks { get; set; } = true;
 
     internal void Validate()

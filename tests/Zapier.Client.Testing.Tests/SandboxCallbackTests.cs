@@ -69,4 +69,17 @@ public sealed class SandboxCallbackTests
         Assert.Equal((502, 401), (first, second));
         Assert.Equal([(503, 1), (500, 2), (502, 3), (401, 1)], zapier.Journal.Callbacks.Select(c => (c.Status, c.Attempt)));
     }
+
+    [Fact]
+    public async Task Without_a_callback_address_the_sandbox_sends_no_callback_to_the_public_host_by_itself()
+    {
+        await using var zapier = ZapierSandbox.StartWithDemoData();
+        using var client = zapier.CreateClient();
+
+        var run = await client.StartActionRunAsync(new ActionRunRequest(SandboxDemo.SendEmail) { CallbackUrl = PublicCallbackUrl });
+        await zapier.WhenCallbacksDeliveredAsync();
+
+        Assert.Equal(PublicCallbackUrl, zapier.Run(run.Id).CallbackUrl);
+        Assert.Empty(zapier.Journal.Callbacks);
+    }
 }

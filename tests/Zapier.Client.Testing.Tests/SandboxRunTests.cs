@@ -183,3 +183,32 @@ public sealed class SandboxRateLimitTests
         Assert.Equal(200, (int)again.StatusCode);
     }
 }
+
+public sealed class SandboxClientOptionsTests
+{
+    [Fact]
+    public async Task Configure_options_points_at_the_sandbox_speeds_up_default_settings_and_keeps_the_ones_set()
+    {
+        await using var zapier = ZapierSandbox.Start();
+        var mine = new ActionRunWaitOptions { Timeout = TimeSpan.FromMinutes(3) };
+        var options = new ZapierClientOptions { ActionRunWaiting = mine, AccessTokenProvider = _ => ValueTask.FromResult("other") };
+
+        var configured = zapier.ConfigureOptions(options);
+
+        Assert.Same(options, configured);
+        Assert.Equal((zapier.BaseUrl, zapier.AccessToken), (options.BaseUrl, options.AccessToken));
+        Assert.Null(options.AccessTokenProvider);
+        Assert.Same(mine, options.ActionRunWaiting);
+        Assert.Equal(ZapierSandbox.FastRetry, options.Retry);
+        Assert.Equal(6_000, options.RequestsPerMinute);
+        Assert.Equal(ZapierSandbox.FastWaiting, zapier.ConfigureOptions(new ZapierClientOptions()).ActionRunWaiting);
+    }
+
+    [Fact]
+    public async Task Under_the_sandboxs_rate_limit_a_client_keeps_zapiers_60_requests_a_minute()
+    {
+        await using var zapier = ZapierSandbox.Start(new ZapierSandboxOptions { RateLimit = new SandboxRateLimit() });
+
+        Assert.Equal(60, zapier.ConfigureOptions(new ZapierClientOptions()).RequestsPerMinute);
+    }
+}

@@ -49,6 +49,7 @@ public sealed class SchemaConformanceTests
         await Check("create 502 (script)", "POST", CreatePath, CreatePath, 502, Create("demo:refused"));
         await Check("create 409 (script)", "POST", CreatePath, CreatePath, 409, Create("demo:refused"));
         await Check("create malformed", "POST", CreatePath, CreatePath, 400, "{not json");
+        await Check("create with an array body", "POST", CreatePath, CreatePath, 400, "[]");
         await Check("create without inputs", "POST", CreatePath, CreatePath, 400, """{"data":{"action":"demo:send-email","authentication":null}}""");
         await Check("create unknown action", "POST", CreatePath, CreatePath, 404, Create("demo:nope"));
         await Check("create unknown authentication", "POST", CreatePath, CreatePath, 404, Create(SandboxDemo.SendEmail, "nope"));
@@ -82,7 +83,7 @@ public sealed class SchemaConformanceTests
             .SelectMany(a => EffectiveSchema.Problems(a.Schema, a.Body).Select(p => $"{a.Kind} ({a.Status}): {p}"))
             .ToList();
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
-        Assert.Equal(26, answers.Count);
+        Assert.Equal(27, answers.Count);
         Assert.Single(first!["data"]!.AsArray());
     }
 

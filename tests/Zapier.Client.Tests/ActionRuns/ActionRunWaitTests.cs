@@ -1,11 +1,8 @@
 using System.Text;
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.Time.Testing;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using Zapier.Client.ActionRuns;
 using Zapier.Client.Errors;
-using Zapier.Client.Generated.Models;
 using Zapier.Client.Tests.Support;
 
 namespace Zapier.Client.Tests.ActionRuns;
@@ -399,18 +396,6 @@ public sealed class ActionRunWaitTests() : FakeClockStubTest(Start)
         while (Client.Scheduler.Queued == 0)
         {
             await Client.Scheduler.WhenChangedAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        }
-    }
-
-    /// <summary>Records reports synchronously, in order (Progress&lt;T&gt; would post them to the thread pool).</summary>
-    private sealed class SyncProgress(List<ActionRunProgress> reports) : IProgress<ActionRunProgress>
-    {
-        public void Report(ActionRunProgress value)
-        {
-            lock (reports)
-            {
-                reports.Add(value);
-            }
         }
     }
 }

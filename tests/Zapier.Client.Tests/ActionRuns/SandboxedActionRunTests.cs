@@ -96,6 +96,23 @@ public sealed class SandboxedActionRunTests : IAsyncLifetime
         Assert.Equal([30], Gaps(run.Id));
     }
 
+    [Fact]
+    public async Task A_poll_left_without_an_answer_times_out_and_the_wait_goes_on_to_the_result()
+    {
+        _zapier.AddAction("core:slow", run => run.Fault(SandboxFault.NoAnswer()).Success(new { id = 5 }));
+        var run = await _client.StartActionRunAsync(new ActionRunRequest("core:slow"));
+        var wait = run.WaitForCompletionAsync(Steady with { PollTimeout = TimeSpan.FromSeconds(10) });
+
+        _clock.Advance(TimeSpan.FromSeconds(1)); // the first poll's delay
+        await PollArrived(run.Id, 1);
+        _clock.Advance(TimeSpan.FromSeconds(10)); // its timeout: the held poll counts as a transient failure
+        var state = await FakeTimeDriver.DriveAsync(_clock, _client, wait);
+
+        Assert.True(state.Succeeded);
+        Assert.Equal([0, 200], _zapier.Journal.PollsOf(run.Id).Select(p => p.Status));
+        Assert.True(Gaps(run.Id)[0] >= 10, $"the second poll came {Gaps(run.Id)[0]} s after the first");
+    }
+
     [Theory]
     [InlineData(504)]
     [InlineData(500)]
@@ -156,6 +173,17 @@ public sealed class SandboxedActionRunTests : IAsyncLifetime
         return (run, await FakeTimeDriver.DriveAsync(_clock, _client, run.WaitForCompletionAsync(options, progress)));
     }
 
+    /// <summary>Completes once the sandbox has received <paramref name="count"/> polls of the run (it checks every 5 ms, for at most 10 s).</summary>
+    private async Task PollArrived(string runId, int count)
+    {
+        for (var i = 0; i < 2_000 && _zapier.Journal.PollsOf(runId).Count < count; i++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(5));
+        }
+
+        Assert.Equal(count, _zapier.Journal.PollsOf(runId).Count);
+    }
+
     /// <summary>Seconds between the run's consecutive polls, on the fake clock.</summary>
     private int[] Gaps(string runId)
     {
@@ -163,6 +191,7 @@ public sealed class SandboxedActionRunTests : IAsyncLifetime
         return [.. times.Zip(times.Skip(1), (a, b) => (int)(b - a).TotalSeconds)];
     }
 
+    /// <summary>Records reports synchronously, in order (Progress&lt;T&gt; would post them to the thread pool).</summary>
     private sealed class SyncProgress(List<ActionRunProgress> reports) : IProgress<ActionRunProgress>
     {
         public void Report(ActionRunProgress value)

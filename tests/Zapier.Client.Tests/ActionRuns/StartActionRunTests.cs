@@ -1,14 +1,12 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Time.Testing;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using Zapier.Client.ActionRuns;
-using Zapier.Client.Errors;
 using Zapier.Client.Tests.Support;
 
 namespace Zapier.Client.Tests.ActionRuns;
 
-/// <summary>Starting a run: the request sent, what is retried (only a 429) and what never is.</summary>
+/// <summary>Starting a run: the request sent and the callback URLs refused before sending (what is retried: <see cref="SandboxedActionRunTests"/>).</summary>
 public sealed class StartActionRunTests() : FakeClockStubTest(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero))
 {
     [Fact]
