@@ -49,7 +49,12 @@ internal static class FakeTimeDriver
             }
 
             // Something is in flight (an HTTP request or a continuation): wait for the scheduler or a wait to move.
-            await Task.WhenAny(Task.WhenAny(waits.Where(w => !w.IsCompleted)), changed, Task.Delay(TimeSpan.FromSeconds(30)));
+            // The waits are read once more: one may have ended since they were counted (Task.WhenAny refuses none).
+            var unfinished = waits.Where(w => !w.IsCompleted).ToList();
+            if (unfinished.Count > 0)
+            {
+                await Task.WhenAny(Task.WhenAny(unfinished), changed, Task.Delay(TimeSpan.FromSeconds(30)));
+            }
         }
 
         throw new InvalidOperationException($"Waits still pending after {maxSteps} steps of the fake clock.");
