@@ -68,7 +68,7 @@ await receiver.StartAsync(ct);
 var callbackUrl = new Uri(LoopbackHost.AddressOf(receiver), "/zapier/callback");
 using (var http = new HttpClient())
 {
-    var body = $$"""{"data":{"type":"run","id":"{{run.Id}}","status":"success","results":[],"errors":[]}}""";
+    var body = $$$"""{"data":{"type":"run","id":"{{{run.Id}}}","status":"success","results":[],"errors":[]}}""";
     using var unsigned = await http.PostAsync(callbackUrl, new StringContent(body, System.Text.Encoding.UTF8, "application/json"), ct);
     Check(unsigned.StatusCode == HttpStatusCode.Unauthorized, $"unsigned callback answered {(int)unsigned.StatusCode}");
 
