@@ -42,6 +42,10 @@ public sealed class ZapierRedisBudget : RateLimiter
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly LocalSpacing _local;
+    private readonly RedisChannel _holdChannel;
+    private readonly Action<RedisChannel, RedisValue> _onHoldAnnounced;
+    private readonly CancellationTokenSource _disposed = new(); // canceled on Dispose: queued waits end
+    private int _disposeState;
     private long _retryRedisAtTicks;
     private int _onFallback;
     private long _granted;
@@ -65,6 +69,7 @@ public sealed class ZapierRedisBudget : RateLimiter
         var root = $"{options.KeyPrefix}{{{options.Partner}}}:";
         _reserveKeys = [root + "egress:" + options.EgressAddress, root + "partner", root + "hold"];
         _holdKeys = [root + "hold"];
+        _holdChannel = RedisChannel.Literal(root + "hold");
         var window = options.LimitWindow;
         var smaller = Math.Min(options.RequestsPerMinutePerEgress, options.RequestsPerMinutePerPartner);
 
@@ -78,9 +83,22 @@ public sealed class ZapierRedisBudget : RateLimiter
         _egressMicros = MicrosUp(SlotSpacingPerEgress);
         _partnerMicros = MicrosUp(SlotSpacingPerPartner);
         RecoveryGrace = Max(TimeSpan.FromSeconds(2), 3 * options.RedisRetryInterval);
-        LocalRequestsPerMinute = Math.Max(1, smaller / (options.FleetSize ?? 1));
-        _local = new LocalSpacing((window + MaxLateness) / LocalRequestsPerMinute);
+        // The exact share, not a whole number of requests: a fleet larger than the limit still adds up to the limit.
+        LocalRequestsPerMinute = (double)smaller / (options.FleetSize ?? 1);
+        _local = new LocalSpacing((window + MaxLateness) * (options.FleetSize ?? 1) / smaller);
         _redis.ConnectionRestored += OnConnectionRestored;
+
+        // A hold any process announces reaches this one at once (a slot it reserved before the hold gives itself up);
+        // the reservation answers carry it too, should a message be lost while the connection is down.
+        _onHoldAnnounced = OnHoldAnnounced;
+        try
+        {
+            _redis.GetSubscriber().Subscribe(_holdChannel, _onHoldAnnounced);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            Failed(e); // the subscription is kept and made again when the connection is back
+        }
     }
 
     /// <summary>
@@ -122,7 +140,7 @@ public sealed class ZapierRedisBudget : RateLimiter
     /// The rate each process keeps to while Redis is out: the smaller limit divided by
     /// <see cref="ZapierRedisBudgetOptions.FleetSize"/> (by 1 when it is not set, in <see cref="ZapierRedisFailureMode.Refuse"/> mode).
     /// </summary>
-    public int LocalRequestsPerMinute { get; }
+    public double LocalRequestsPerMinute { get; }
 
     /// <summary>
     /// The most a permit is granted after its slot: a quarter of the smaller limit's interval (a minute divided by it),
@@ -187,66 +205,45 @@ public sealed class ZapierRedisBudget : RateLimiter
     };
 
     /// <summary>
-    /// Grants a permit only when a slot is free right now; asks Redis with its synchronous call (within the operation
-    /// timeout when <see cref="Create"/> made the connection), so no thread waits on asynchronous work.
+    /// Grants a permit only when a slot is free right now. Asks Redis with its synchronous call when the connection's
+    /// sync timeout is at most <see cref="ZapierRedisBudgetOptions.OperationTimeout"/> (always so when <see cref="Create"/>
+    /// made the connection); with a connection of yours that waits longer, it blocks on the asynchronous call for at
+    /// most the operation timeout instead. Either way this thread waits at most about the operation timeout.
     /// </summary>
+    /// <exception cref="ObjectDisposedException">The budget was disposed.</exception>
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
     {
+        ThrowIfDisposed();
         if (Check(permitCount))
         {
             return Granted;
         }
 
         var decision = Decide(TimeSpan.Zero);
-        return Finish(decision.Reserved && decision.Wait <= TimeSpan.Zero, decision);
+        return Finish(decision.Reserved && decision.Wait <= TimeSpan.Zero && !IsHeld(), decision);
     }
 
-    /// <summary>Waits for a slot of the fleet's budget; ends early only when <paramref name="cancellationToken"/> is canceled.</summary>
+    /// <summary>
+    /// Waits for a slot of the fleet's budget; ends early only when <paramref name="cancellationToken"/> is canceled
+    /// (<see cref="OperationCanceledException"/>) or the budget is disposed (<see cref="ObjectDisposedException"/>).
+    /// </summary>
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
+        ThrowIfDisposed();
         if (Check(permitCount))
         {
             return Granted;
         }
 
         Interlocked.Increment(ref _waiting);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
         try
         {
-            while (true)
-            {
-                var asked = _time.GetUtcNow();
-                var decision = await DecideAsync(ReserveAhead, cancellationToken).ConfigureAwait(false);
-                if (decision.Reserved)
-                {
-                    // The slot lies between asked + wait and answered + wait (Redis ran the script in between): going at
-                    // the later bound is never early, and is late by at most the round trip.
-                    var answered = _time.GetUtcNow();
-                    var slot = answered + decision.Wait;
-                    if (decision.Wait > TimeSpan.Zero)
-                    {
-                        await Task.Delay(decision.Wait, _time, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    if (_time.GetUtcNow() - slot + (answered - asked) <= MaxLateness)
-                    {
-                        return Finish(true, decision);
-                    }
-
-                    // This process stalled (GC, starved CPU) past its slot: sending now would bunch it with the slots
-                    // after it, so the missed slot is given up and a fresh one taken.
-                    Interlocked.Increment(ref _missedSlots);
-                    continue;
-                }
-
-                if (decision.Wait < TimeSpan.Zero)
-                {
-                    return Finish(false, decision); // refused by the failure mode
-                }
-
-                // The slot is further than a reservation may reach: ask again once it is within reach.
-                var sleep = decision.Wait - ReserveAhead;
-                await Task.Delay(sleep < MinimumSleep ? MinimumSleep : sleep, _time, cancellationToken).ConfigureAwait(false);
-            }
+            return await WaitForSlotAsync(waiting.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_disposed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ObjectDisposedException(nameof(ZapierRedisBudget), "The budget was disposed while this acquisition waited.");
         }
         finally
         {
@@ -257,19 +254,30 @@ public sealed class ZapierRedisBudget : RateLimiter
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && Release() && _ownsRedis)
         {
-            _redis.ConnectionRestored -= OnConnectionRestored;
-            if (_ownsRedis)
-            {
-                _redis.Dispose();
-            }
+            _redis.Dispose();
         }
 
         base.Dispose(disposing);
     }
 
+    /// <summary>Disposes as <see cref="Dispose(bool)"/> does, closing an owned connection asynchronously.</summary>
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        if (Release() && _ownsRedis)
+        {
+            await _redis.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How many slots in a row one acquisition may miss before Redis counts as too slow (the failure mode applies).</summary>
+    internal const int MissedSlotsBeforeFallback = 3;
+
     private static readonly TimeSpan MinimumSleep = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The least timer set for the rest of a wait (a shorter one may complete at once).</summary>
+    private static readonly TimeSpan MinimumTimer = TimeSpan.FromMilliseconds(1);
 
     private static long Micros(TimeSpan span) => span.Ticks / 10;
 
@@ -285,6 +293,93 @@ public sealed class ZapierRedisBudget : RateLimiter
         ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, 1);
         return permitCount == 0;
+    }
+
+    private async ValueTask<RateLimitLease> WaitForSlotAsync(CancellationToken cancellationToken)
+    {
+        var missed = 0;
+        while (true)
+        {
+            var decision = await DecideAsync(ReserveAhead, cancellationToken).ConfigureAwait(false);
+            if (decision.Reserved)
+            {
+                // The slot lies between asked + wait and answered + wait (Redis ran the script in between): going at
+                // the later bound is never early, and is late by at most the round trip, which DecideAsync keeps
+                // within MaxLateness (a slower answer counts as a Redis failure).
+                var slot = decision.Slot;
+                var now = _time.GetUtcNow();
+                while (now < slot)
+                {
+                    // A timer may fire a millisecond or so early: wait out the rest, so no permit goes before its slot.
+                    var rest = slot - now;
+                    await Task.Delay(rest < MinimumTimer ? MinimumTimer : rest, _time, cancellationToken).ConfigureAwait(false);
+                    now = _time.GetUtcNow();
+                }
+
+                if (IsHeld())
+                {
+                    // A hold reached this process after the slot was reserved: the slot falls inside it, so it is given
+                    // up and one after the hold taken (the reservation's floor is the hold's end).
+                    continue;
+                }
+
+                if (now - slot <= MaxLateness - decision.RoundTrip)
+                {
+                    return Finish(true, decision);
+                }
+
+                // This process stalled (GC, starved CPU) past its slot: sending now would bunch it with the slots
+                // after it, so the missed slot is given up and a fresh one taken; after a few in a row, the failure
+                // mode applies (Redis's answers, or this process, are too slow to keep any slot).
+                Interlocked.Increment(ref _missedSlots);
+                if (++missed >= MissedSlotsBeforeFallback)
+                {
+                    Failed(new TimeoutException($"{missed} slots in a row were missed by more than MaxLateness ({MaxLateness.TotalMilliseconds:0.#} ms)."));
+                    missed = 0;
+                }
+
+                continue;
+            }
+
+            if (decision.Wait < TimeSpan.Zero)
+            {
+                return Finish(false, decision); // refused by the failure mode
+            }
+
+            // The slot is further than a reservation may reach: ask again once it is within reach.
+            var sleep = decision.Wait - ReserveAhead;
+            await Task.Delay(sleep < MinimumSleep ? MinimumSleep : sleep, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>True while a hold this process knows of lasts: no permit is granted inside it.</summary>
+    private bool IsHeld() => _local.Held > _time.GetUtcNow();
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposeState) != 0, this);
+
+    /// <summary>Marks the budget disposed, ends its queued waits and drops its subscriptions; true the first time only.</summary>
+    private bool Release()
+    {
+        if (Interlocked.Exchange(ref _disposeState, 1) != 0)
+        {
+            return false;
+        }
+
+        _disposed.Cancel();
+        _redis.ConnectionRestored -= OnConnectionRestored;
+        if (!_ownsRedis)
+        {
+            try
+            {
+                _redis.GetSubscriber().Unsubscribe(_holdChannel, _onHoldAnnounced, CommandFlags.FireAndForget);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+            {
+                // the connection is gone: so is the subscription
+            }
+        }
+
+        return true;
     }
 
     private RateLimitLease Finish(bool acquired, Decision decision)
@@ -308,44 +403,77 @@ public sealed class ZapierRedisBudget : RateLimiter
         var now = _time.GetUtcNow();
         if (now.UtcTicks >= Interlocked.Read(ref _retryRedisAtTicks))
         {
+            RedisResult[]? answer = null;
             try
             {
-                var answer = (RedisResult[]?)await _redis.GetDatabase()
+                answer = (RedisResult[]?)await _redis.GetDatabase()
                     .ScriptEvaluateAsync(FleetScripts.Reserve, _reserveKeys, ReserveArguments(now, furthest))
                     .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
-                return FromRedis(answer!, now);
             }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
             {
                 Failed(e);
             }
+
+            if (answer is not null && FromRedis(answer, now) is { } decision)
+            {
+                return decision;
+            }
         }
 
-        return WithoutRedis(now, furthest);
+        return WithoutRedis(_time.GetUtcNow(), furthest); // now: a failed call may have taken the operation timeout
     }
 
     /// <summary>
-    /// <see cref="DecideAsync"/> for a caller that cannot wait asynchronously: Redis's own synchronous call (it blocks
-    /// this thread only, for at most the connection's sync timeout, which <see cref="Create"/> sets to
-    /// <see cref="ZapierRedisBudgetOptions.OperationTimeout"/>), not an asynchronous one waited on.
+    /// <see cref="DecideAsync"/> for a caller that cannot wait asynchronously: it blocks this thread for at most about
+    /// <see cref="ZapierRedisBudgetOptions.OperationTimeout"/> (see <see cref="AttemptAcquireCore"/>).
     /// </summary>
     private Decision Decide(TimeSpan furthest)
     {
         var now = _time.GetUtcNow();
         if (now.UtcTicks >= Interlocked.Read(ref _retryRedisAtTicks))
         {
+            RedisResult[]? answer = null;
             try
             {
-                var answer = (RedisResult[]?)_redis.GetDatabase().ScriptEvaluate(FleetScripts.Reserve, _reserveKeys, ReserveArguments(now, furthest));
-                return FromRedis(answer!, now);
+                answer = Evaluate(ReserveArguments(now, furthest));
             }
             catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
             {
                 Failed(e);
             }
+
+            if (answer is not null && FromRedis(answer, now) is { } decision)
+            {
+                return decision;
+            }
         }
 
-        return WithoutRedis(now, furthest);
+        return WithoutRedis(_time.GetUtcNow(), furthest); // now: a failed call may have taken the operation timeout
+    }
+
+    /// <summary>
+    /// Runs the reservation script synchronously. Redis's own synchronous call is bounded by the connection's sync
+    /// timeout; when that is longer than the operation timeout (a connection of yours, 5 s by default), the
+    /// asynchronous call is waited on for the operation timeout instead.
+    /// </summary>
+    private RedisResult[]? Evaluate(RedisValue[] arguments)
+    {
+        var database = _redis.GetDatabase();
+        if (TimeSpan.FromMilliseconds(_redis.TimeoutMilliseconds) <= _options.OperationTimeout)
+        {
+            return (RedisResult[]?)database.ScriptEvaluate(FleetScripts.Reserve, _reserveKeys, arguments);
+        }
+
+        var pending = database.ScriptEvaluateAsync(FleetScripts.Reserve, _reserveKeys, arguments);
+        if (Task.WaitAny([pending], _options.OperationTimeout) < 0)
+        {
+            // Observed later, so that a late failure is not reported as unobserved.
+            _ = pending.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw new TimeoutException($"Redis did not answer within the operation timeout ({_options.OperationTimeout.TotalMilliseconds:0.#} ms).");
+        }
+
+        return (RedisResult[]?)pending.GetAwaiter().GetResult();
     }
 
     /// <summary>The reservation script's arguments: both intervals, how far ahead to reserve, this process's floor and the hold it knows of.</summary>
@@ -356,18 +484,13 @@ public sealed class ZapierRedisBudget : RateLimiter
         return [_egressMicros, _partnerMicros, Micros(furthest), Positive(floor), Positive(held)];
     }
 
-    /// <summary>Reads the reservation script's answer (asked at <paramref name="now"/>) and records what it says about the fleet.</summary>
-    private Decision FromRedis(RedisResult[] answer, DateTimeOffset now)
+    /// <summary>
+    /// Reads the reservation script's answer (asked at <paramref name="now"/>) and records what it says about the fleet;
+    /// null when the answer came later than <see cref="MaxLateness"/> (the slot could not be kept: a Redis failure).
+    /// </summary>
+    private Decision? FromRedis(RedisResult[] answer, DateTimeOffset now)
     {
         var answered = _time.GetUtcNow();
-        if (Interlocked.Exchange(ref _onFallback, 0) == 1)
-        {
-            Interlocked.Exchange(ref _shareUntilTicks, (now + RecoveryGrace).UtcTicks);
-            RedisBudgetLog.BackOnRedis(_log, LocalPermits);
-        }
-
-        var decision = new Decision((long)answer[0] == 1, TimeSpan.FromTicks((long)answer[1] * 10));
-        Volatile.Write(ref _reached, 1);
 
         // The fleet's hold, kept here too: the local fallback keeps to it should Redis fail during it, and it is
         // written back should Redis come back without it. Counted from the answer: never earlier than Redis's.
@@ -375,6 +498,25 @@ public sealed class ZapierRedisBudget : RateLimiter
         {
             _local.HoldUntil(answered + TimeSpan.FromTicks((long)answer[3] * 10));
         }
+
+        var roundTrip = answered - now;
+        if (roundTrip > MaxLateness)
+        {
+            // A permit may go at most MaxLateness after its slot, and the slot is known only to within the round trip:
+            // a Redis this slow gives slots no one can keep, so the failure mode applies (logged, counted).
+            Failed(new TimeoutException(
+                $"Redis answered in {roundTrip.TotalMilliseconds:0} ms, later than MaxLateness ({MaxLateness.TotalMilliseconds:0.#} ms): its slots cannot be kept."));
+            return null;
+        }
+
+        if (Interlocked.Exchange(ref _onFallback, 0) == 1)
+        {
+            Interlocked.Exchange(ref _shareUntilTicks, (now + RecoveryGrace).UtcTicks);
+            RedisBudgetLog.BackOnRedis(_log, LocalPermits);
+        }
+
+        var decision = new Decision((long)answer[0] == 1, TimeSpan.FromTicks((long)answer[1] * 10), answered, roundTrip);
+        Volatile.Write(ref _reached, 1);
 
         // Should Redis fail now, the local budget starts after the slots the fleet holds; just after an outage,
         // this process keeps to its local share (others may not be back on Redis yet).
@@ -416,7 +558,7 @@ public sealed class ZapierRedisBudget : RateLimiter
 
         try
         {
-            _redis.GetDatabase().ScriptEvaluate(FleetScripts.Hold, _holdKeys, [Micros(ahead)], CommandFlags.FireAndForget);
+            _redis.GetDatabase().ScriptEvaluate(FleetScripts.Hold, _holdKeys, [Micros(ahead), _holdChannel.ToString()], CommandFlags.FireAndForget);
         }
         catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
         {
@@ -433,6 +575,15 @@ public sealed class ZapierRedisBudget : RateLimiter
         if (e.ConnectionType == ConnectionType.Interactive && _local.Held > _time.GetUtcNow())
         {
             WriteHold(_local.Held);
+        }
+    }
+
+    /// <summary>A hold another process (or this one) announced: how far ahead it ends, in microseconds, when sent.</summary>
+    private void OnHoldAnnounced(RedisChannel channel, RedisValue message)
+    {
+        if (message.TryParse(out long ahead) && ahead > 0)
+        {
+            _local.HoldUntil(_time.GetUtcNow() + TimeSpan.FromTicks(ahead * 10));
         }
     }
 

@@ -81,6 +81,53 @@ public sealed class FleetBudgetTests : IDisposable
     }
 
     [Fact]
+    public async Task Disposing_the_container_asynchronously_closes_the_budgets_redis_connections()
+    {
+        var services = new ServiceCollection();
+        services.AddZapierClient(o => o.AccessToken = "token")
+            .UseRedisBudget(o => { o.Configuration = _redis.Configuration; o.Partner = "partner-di"; o.FleetSize = 1; });
+        var provider = services.BuildServiceProvider();
+        _ = provider.GetRequiredService<ZapierClient>(); // creates the budget, which connects
+        var open = _redis.ClientConnections();
+
+        await provider.DisposeAsync();
+
+        Assert.True(open > 0, "the budget opened no connection");
+        Assert.True(await Eventually(() => _redis.ClientConnections() == 0), $"{_redis.ClientConnections()} connections left after the container was disposed");
+    }
+
+    [Fact]
+    public async Task Await_using_a_created_budget_closes_its_redis_connections_and_a_disposed_budget_refuses_to_acquire()
+    {
+        var budget = Budget("partner-a", "egress-1", perEgress: 6000, perPartner: 6000);
+        await using (budget)
+        {
+            using var lease = await budget.AcquireAsync();
+            Assert.True(lease.IsAcquired);
+            Assert.True(_redis.ClientConnections() > 0);
+        }
+
+        Assert.True(await Eventually(() => _redis.ClientConnections() == 0), $"{_redis.ClientConnections()} connections left after await using");
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await budget.AcquireAsync());
+        Assert.Throws<ObjectDisposedException>(() => budget.AttemptAcquire());
+    }
+
+    [Fact]
+    public async Task Disposing_a_budget_ends_its_queued_waits_with_ObjectDisposedException()
+    {
+        var budget = Budget("partner-a", "egress-1", perEgress: 60, perPartner: 150);
+        using (await budget.AcquireAsync())
+        {
+        }
+
+        var queued = budget.AcquireAsync().AsTask(); // the next slot is a second away
+        await RedisFaultTests.Until(() => budget.GetStatistics()!.CurrentQueuedCount == 1);
+        budget.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => queued.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
     public void AttemptAcquire_grants_a_free_slot_and_refuses_a_taken_one_naming_when_the_next_is_free()
     {
         using var first = Budget("partner-a", "egress-1", perEgress: 60, perPartner: 150);
@@ -137,6 +184,23 @@ public sealed class FleetBudgetTests : IDisposable
         var e = await Assert.ThrowsAsync<ArgumentException>(() => host.StartAsync());
 
         Assert.Equal("FleetSize", e.ParamName);
+    }
+
+    /// <summary>Polls a real server's state for at most 3 s: true once <paramref name="condition"/> holds.</summary>
+    private static async Task<bool> Eventually(Func<bool> condition)
+    {
+        var limit = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (limit.Elapsed > TimeSpan.FromSeconds(3))
+            {
+                return false;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return true;
     }
 
     private ZapierRedisBudget Budget(string partner, string egress, int perEgress, int perPartner) => ZapierRedisBudget.Create(new ZapierRedisBudgetOptions

@@ -98,6 +98,117 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_redis_slower_than_MaxLateness_counts_as_failed_so_permits_come_from_the_local_budget_and_stay_within_the_limit()
+    {
+        // 40 per 2-second window (1200 a minute): MaxLateness is 50 ms, and every reply comes 120 ms late. A slot Redis
+        // gives could only go out more than 50 ms after it, so the budget must not use it, yet must keep granting.
+        const int Limit = 40;
+        var window = TimeSpan.FromSeconds(2);
+        using var redis = new RedisServer();
+        using var proxy = new DelayingProxy(redis.Port, TimeSpan.FromMilliseconds(120));
+        var log = new CapturingLoggerProvider();
+        using var budget = ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
+        {
+            Configuration = proxy.Configuration,
+            Partner = "p",
+            RequestsPerMinutePerEgress = Limit,
+            RequestsPerMinutePerPartner = 10 * Limit,
+            FleetSize = 1,
+            LimitWindow = window,
+            LoggerFactory = log,
+        });
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20)); // a hang guard, far above the ~5 s this takes
+        var granted = new List<long>();
+
+        var leases = await Task.WhenAll(Enumerable.Range(0, Limit + 10).Select(async _ =>
+        {
+            var lease = await budget.AcquireAsync(1, limit.Token);
+            lock (granted)
+            {
+                granted.Add(Stopwatch.GetTimestamp());
+            }
+
+            return lease;
+        }));
+
+        var times = granted.Order().ToArray();
+        var tightest = Enumerable.Range(0, times.Length - Limit).Min(i => Stopwatch.GetElapsedTime(times[i], times[i + Limit]));
+        output.WriteLine($"Redis replying 120 ms late: {leases.Length} permits, {budget.LocalPermits} local, {budget.RedisFailures} Redis failures, " +
+            $"{budget.MissedSlots} missed slots, {proxy.Replies} replies relayed; the tightest {Limit + 1} spanned {tightest.TotalMilliseconds:F1} ms");
+        Assert.All(leases, l => Assert.True(l.IsAcquired));
+        Assert.True(tightest >= window, $"{Limit + 1} permits within {tightest.TotalMilliseconds:F1} ms");
+        Assert.True(budget.RedisFailures > 0);
+        Assert.True(proxy.Replies > 0); // Redis did answer, only late
+        Assert.Contains(log.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("MaxLateness", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_queued_acquisition_on_a_frozen_redis_ends_at_its_token_with_OperationCanceledException()
+    {
+        using var redis = new RedisServer();
+        using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration); // 5-s timeouts
+        using var budget = ZapierRedisBudget.Create(new ZapierRedisBudgetOptions { Connection = connection, Partner = "p", FleetSize = 1 });
+        using (await budget.AcquireAsync())
+        {
+        }
+
+        redis.Freeze(true);
+        try
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            var clock = Stopwatch.StartNew();
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await budget.AcquireAsync(1, deadline.Token));
+
+            // A hang guard, not a timing test: the bound is generous for a loaded 2-core machine.
+            Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(300) + TimeSpan.FromSeconds(2), $"the acquisition ended {clock.Elapsed} after it began");
+        }
+        finally
+        {
+            redis.Freeze(false);
+        }
+    }
+
+    [Fact]
+    public async Task A_wait_with_a_one_second_timeout_on_a_frozen_redis_ends_near_its_deadline_though_the_connection_waits_five_seconds()
+    {
+        using var redis = new RedisServer();
+        using var stub = WireMock.Server.WireMockServer.Start(new WireMock.Settings.WireMockServerSettings { Urls = ["http://127.0.0.1:0"], StartAdminInterface = false });
+        stub.Given(WireMock.RequestBuilders.Request.Create().UsingGet().WithPath("/v2/action-runs/r1")).RespondWith(WireMock.ResponseBuilders.Response.Create()
+            .WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"data":{"type":"run","status":"queued","results":[],"errors":[]}}"""));
+        using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration); // sync timeout 5 s
+        using var budget = ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
+        {
+            Connection = connection,
+            Partner = "p",
+            FleetSize = 1,
+            OperationTimeout = TimeSpan.FromSeconds(1.2), // longer than the wait: the wait's deadline ends the queued acquisition
+        });
+        using var client = new ZapierClient("token", new ZapierClientOptions { BaseUrl = new Uri(stub.Urls[0]) }.UseRedisBudget(budget));
+        using (await budget.AcquireAsync())
+        {
+        }
+
+        redis.Freeze(true);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+
+            await Assert.ThrowsAsync<ActionRunTimeoutException>(() => client.GetActionRun("r1")
+                .WaitForCompletionAsync(new ActionRunWaitOptions { InitialDelay = TimeSpan.Zero, Timeout = TimeSpan.FromSeconds(1) }));
+
+            // A hang guard, not a timing test: deadline + 2 s is generous for a loaded 2-core machine (the last poll's
+            // AttemptAcquire may wait up to OperationTimeout, 1.2 s; the connection's own sync timeout is 5 s).
+            output.WriteLine($"the wait ended {clock.Elapsed.TotalSeconds:F2} s after it began (deadline 1 s)");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1 + 2), $"the wait ended {clock.Elapsed} after it began");
+        }
+        finally
+        {
+            redis.Freeze(false);
+        }
+    }
+
+    [Fact]
     public async Task Redis_killed_mid_run_and_restarted_loses_no_run_duplicates_none_and_meets_no_429()
     {
         // Two "processes" (two budgets, two connections) at 90 % of a 1200-a-minute limit (the switches between Redis

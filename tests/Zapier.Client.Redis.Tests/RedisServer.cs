@@ -89,6 +89,10 @@ internal sealed class RedisServer : IDisposable
         return output.Trim();
     }
 
+    /// <summary>Client connections the server has open, not counting the redis-cli that asks.</summary>
+    public int ClientConnections() =>
+        Cli("CLIENT", "LIST").Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => !l.Contains("cmd=client|list", StringComparison.Ordinal));
+
     public void Dispose()
     {
         if (_process is { HasExited: false } p)
