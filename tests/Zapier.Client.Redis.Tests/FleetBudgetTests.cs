@@ -70,13 +70,21 @@ public sealed class FleetBudgetTests : IDisposable
             .WithHeader("Content-Type", "application/json").WithBody("""{"data":{"type":"run","status":"success","results":[],"errors":[]}}"""));
         var services = new ServiceCollection();
         services.AddZapierClient(o => { o.BaseUrl = new Uri(server.Urls[0]); o.AccessToken = "token"; })
-            .UseRedisBudget(o => { o.Configuration = _redis.Configuration; o.Partner = "partner-di"; o.FleetSize = 1; });
+            .UseRedisBudget(o =>
+            {
+                o.Configuration = _redis.Configuration;
+                o.Partner = "partner-di";
+                o.FleetSize = 1;
+                o.OperationTimeout = TimeSpan.FromSeconds(10); // a loaded machine must not turn this into a local permit
+            });
         await using var provider = services.BuildServiceProvider();
 
         var state = await provider.GetRequiredService<ZapierClient>().GetActionRun("r1").UpdateStatusAsync();
 
+        var budget = provider.GetRequiredKeyedService<ZapierRedisBudget>(ZapierDiagnostics.Name);
         Assert.True(state.Succeeded);
-        Assert.Equal(1, provider.GetRequiredKeyedService<ZapierRedisBudget>(ZapierDiagnostics.Name).GetStatistics()!.TotalSuccessfulLeases);
+        Assert.Equal(0, budget.LocalPermits); // first, for a clear message: a permit from Redis, not the fallback
+        Assert.Equal(1, budget.GetStatistics()!.TotalSuccessfulLeases);
         Assert.Contains("zapier:budget:{partner-di}:partner", _redis.Cli("--scan", "--pattern", "zapier:budget:*"), StringComparison.Ordinal);
     }
 
@@ -141,6 +149,16 @@ public sealed class FleetBudgetTests : IDisposable
         Assert.True(refused.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var after));
         Assert.InRange(after, TimeSpan.FromSeconds(0.9), second.SlotSpacingPerEgress); // the next slot, 60.25 s / 60 after the first
         Assert.Equal(0, first.LocalPermits + second.LocalPermits); // both answered by Redis
+    }
+
+    [Fact]
+    public void UseRedisBudget_twice_on_the_same_options_shares_each_hold_once()
+    {
+        using var budget = Budget("partner-a", "egress-1", perEgress: 6000, perPartner: 6000);
+        var options = new ZapierClientOptions().UseRedisBudget(budget).UseRedisBudget(budget);
+
+        Assert.Same(budget, options.RateLimiter);
+        Assert.Single(options.OnServerHold!.GetInvocationList());
     }
 
     [Fact]

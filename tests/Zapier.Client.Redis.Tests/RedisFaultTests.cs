@@ -63,6 +63,28 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Unreachable_redis_in_refuse_mode_with_default_retries_fails_the_call_after_three_retried_refusals()
+    {
+        using var stub = new FleetStub(600, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+        using var budget = ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
+        {
+            Configuration = $"127.0.0.1:{RedisServer.FreePort()}",
+            Partner = "p",
+            OnRedisFailure = ZapierRedisFailureMode.Refuse,
+            OperationTimeout = TimeSpan.FromMilliseconds(300),
+        });
+        using var client = new ZapierClient("token", new ZapierClientOptions { BaseUrl = stub.BaseUrl }.UseRedisBudget(budget));
+
+        var clock = Stopwatch.StartNew();
+        var e = await Assert.ThrowsAsync<ZapierBudgetException>(() => client.GetActionRun("r1").UpdateStatusAsync());
+
+        output.WriteLine($"refused after {clock.Elapsed.TotalSeconds:F2} s: {e.Message}");
+        Assert.Equal(4, budget.GetStatistics()!.TotalFailedLeases); // the first try and the default 3 retries
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(5), $"three retries with backoff (1, 2, 4 s, ±25 %) took only {clock.Elapsed}");
+        Assert.Equal(0, stub.Served + stub.Refused);
+    }
+
+    [Fact]
     public async Task A_frozen_redis_delays_a_request_by_the_operation_timeout_and_the_reservation_horizon_then_the_local_budget_serves_it()
     {
         using var redis = new RedisServer();
