@@ -138,7 +138,8 @@ public sealed class ZapierRedisBudget : RateLimiter
 
     /// <summary>
     /// The rate each process keeps to while Redis is out: the smaller limit divided by
-    /// <see cref="ZapierRedisBudgetOptions.FleetSize"/> (by 1 when it is not set, in <see cref="ZapierRedisFailureMode.Refuse"/> mode).
+    /// <see cref="ZapierRedisBudgetOptions.FleetSize"/> (by 1 when it is not set, in <see cref="ZapierRedisFailureMode.Refuse"/> mode),
+    /// not rounded: 37.5 for 150 over 4 processes, 0.5 for 60 over 120.
     /// </summary>
     public double LocalRequestsPerMinute { get; }
 
@@ -177,6 +178,7 @@ public sealed class ZapierRedisBudget : RateLimiter
     /// <summary>
     /// Slots given up because this process would have sent them later than <see cref="MaxLateness"/> (it had stalled, or
     /// Redis answered that late); each such request took a fresh slot instead of going out late, bunched with the next ones.
+    /// After <see cref="MissedSlotsBeforeFallback"/> in a row, one acquisition counts it as a Redis failure.
     /// </summary>
     public long MissedSlots => Interlocked.Read(ref _missedSlots);
 

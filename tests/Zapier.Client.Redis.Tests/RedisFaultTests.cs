@@ -39,6 +39,28 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_fleet_larger_than_the_limit_keeps_each_process_to_its_fraction_of_a_request_a_minute()
+    {
+        using var budget = ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
+        {
+            Configuration = $"127.0.0.1:{RedisServer.FreePort()}",
+            Partner = "p",
+            RequestsPerMinutePerEgress = 60,
+            FleetSize = 120,
+            OperationTimeout = TimeSpan.FromMilliseconds(300),
+        });
+
+        using var first = budget.AttemptAcquire();
+        using var second = budget.AttemptAcquire();
+
+        Assert.Equal(0.5, budget.LocalRequestsPerMinute);
+        Assert.True(first.IsAcquired);
+        Assert.False(second.IsAcquired);
+        Assert.True(second.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var after));
+        Assert.InRange(after, TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(121)); // (60 s + 250 ms) x 120 / 60: 120 processes make 60 a minute
+    }
+
+    [Fact]
     public async Task Unreachable_redis_in_refuse_mode_fails_the_call_with_ZapierBudgetException_and_sends_nothing()
     {
         using var stub = new FleetStub(600, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
