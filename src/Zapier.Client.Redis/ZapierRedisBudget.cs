@@ -238,10 +238,17 @@ public sealed class ZapierRedisBudget : RateLimiter
         }
 
         Interlocked.Increment(ref _waiting);
-        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
         try
         {
-            return await WaitForSlotAsync(waiting.Token).ConfigureAwait(false);
+            // A slot free now goes at once, with nothing allocated for waiting; a wait also ends when the budget is disposed.
+            var first = await DecideAsync(ReserveAhead, cancellationToken).ConfigureAwait(false);
+            if (first.Reserved && first.Wait <= TimeSpan.Zero && !IsHeld() && _time.GetUtcNow() - first.Slot <= MaxLateness - first.RoundTrip)
+            {
+                return Finish(true, first);
+            }
+
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
+            return await WaitForSlotAsync(first, waiting.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_disposed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -297,12 +304,15 @@ public sealed class ZapierRedisBudget : RateLimiter
         return permitCount == 0;
     }
 
-    private async ValueTask<RateLimitLease> WaitForSlotAsync(CancellationToken cancellationToken)
+    /// <summary>Waits for the slot of <paramref name="first"/> (the first reservation's decision), or for later ones.</summary>
+    private async ValueTask<RateLimitLease> WaitForSlotAsync(Decision first, CancellationToken cancellationToken)
     {
         var missed = 0;
+        Decision? next = first;
         while (true)
         {
-            var decision = await DecideAsync(ReserveAhead, cancellationToken).ConfigureAwait(false);
+            var decision = next ?? await DecideAsync(ReserveAhead, cancellationToken).ConfigureAwait(false);
+            next = null;
             if (decision.Reserved)
             {
                 // The slot lies between asked + wait and answered + wait (Redis ran the script in between): going at
