@@ -313,11 +313,18 @@ public sealed class ZapierRedisBudget : RateLimiter
         {
             var decision = next ?? await DecideAsync(ReserveAhead, cancellationToken).ConfigureAwait(false);
             next = null;
+            if (decision.Reserved && decision.RoundTrip > MaxLateness)
+            {
+                // Redis answered later than a permit may go after its slot (a slow Redis, or a stalled process): the
+                // slot cannot be kept, so it is given up at once, and after a few in a row the failure mode applies.
+                missed = Missed(missed, $"Redis answered in {decision.RoundTrip.TotalMilliseconds:0} ms");
+                continue;
+            }
+
             if (decision.Reserved)
             {
                 // The slot lies between asked + wait and answered + wait (Redis ran the script in between): going at
-                // the later bound is never early, and is late by at most the round trip, which DecideAsync keeps
-                // within MaxLateness (a slower answer counts as a Redis failure).
+                // the later bound is never early, and is late by at most the round trip (at most MaxLateness, above).
                 var slot = decision.Slot;
                 var now = _time.GetUtcNow();
                 while (now < slot)
@@ -341,15 +348,8 @@ public sealed class ZapierRedisBudget : RateLimiter
                 }
 
                 // This process stalled (GC, starved CPU) past its slot: sending now would bunch it with the slots
-                // after it, so the missed slot is given up and a fresh one taken; after a few in a row, the failure
-                // mode applies (Redis's answers, or this process, are too slow to keep any slot).
-                Interlocked.Increment(ref _missedSlots);
-                if (++missed >= MissedSlotsBeforeFallback)
-                {
-                    Failed(new TimeoutException($"{missed} slots in a row were missed by more than MaxLateness ({MaxLateness.TotalMilliseconds:0.#} ms)."));
-                    missed = 0;
-                }
-
+                // after it, so the missed slot is given up and a fresh one taken.
+                missed = Missed(missed, $"the permit would have gone {(now - slot).TotalMilliseconds:0} ms after its slot");
                 continue;
             }
 
@@ -362,6 +362,22 @@ public sealed class ZapierRedisBudget : RateLimiter
             var sleep = decision.Wait - ReserveAhead;
             await Task.Delay(sleep < MinimumSleep ? MinimumSleep : sleep, _time, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Counts a slot given up; the <see cref="MissedSlotsBeforeFallback"/>th in a row of one acquisition counts as a
+    /// Redis failure (Redis's answers, or this process, are too slow to keep any slot). Returns the new count in a row.
+    /// </summary>
+    private int Missed(int inARow, string why)
+    {
+        Interlocked.Increment(ref _missedSlots);
+        if (++inARow < MissedSlotsBeforeFallback)
+        {
+            return inARow;
+        }
+
+        Failed(new TimeoutException($"{inARow} slots in a row were missed (the last: {why}; MaxLateness is {MaxLateness.TotalMilliseconds:0.#} ms)."));
+        return 0;
     }
 
     /// <summary>True while a hold this process knows of lasts: no permit is granted inside it.</summary>
@@ -427,9 +443,9 @@ public sealed class ZapierRedisBudget : RateLimiter
                 Failed(e);
             }
 
-            if (answer is not null && FromRedis(answer, now) is { } decision)
+            if (answer is not null)
             {
-                return decision;
+                return FromRedis(answer, now);
             }
         }
 
@@ -455,9 +471,15 @@ public sealed class ZapierRedisBudget : RateLimiter
                 Failed(e);
             }
 
-            if (answer is not null && FromRedis(answer, now) is { } decision)
+            if (answer is not null && FromRedis(answer, now) is var decision)
             {
-                return decision;
+                if (decision.RoundTrip <= MaxLateness)
+                {
+                    return decision;
+                }
+
+                // No retry here to spread over: a slot answered this late cannot be kept, and a slow Redis is a failure.
+                Failed(new TimeoutException($"Redis answered in {decision.RoundTrip.TotalMilliseconds:0} ms, later than MaxLateness ({MaxLateness.TotalMilliseconds:0.#} ms)."));
             }
         }
 
@@ -496,11 +518,8 @@ public sealed class ZapierRedisBudget : RateLimiter
         return [_egressMicros, _partnerMicros, Micros(furthest), Positive(floor), Positive(held)];
     }
 
-    /// <summary>
-    /// Reads the reservation script's answer (asked at <paramref name="now"/>) and records what it says about the fleet;
-    /// null when the answer came later than <see cref="MaxLateness"/> (the slot could not be kept: a Redis failure).
-    /// </summary>
-    private Decision? FromRedis(RedisResult[] answer, DateTimeOffset now)
+    /// <summary>Reads the reservation script's answer (asked at <paramref name="now"/>) and records what it says about the fleet.</summary>
+    private Decision FromRedis(RedisResult[] answer, DateTimeOffset now)
     {
         var answered = _time.GetUtcNow();
 
@@ -512,15 +531,6 @@ public sealed class ZapierRedisBudget : RateLimiter
         }
 
         var roundTrip = answered - now;
-        if (roundTrip > MaxLateness)
-        {
-            // A permit may go at most MaxLateness after its slot, and the slot is known only to within the round trip:
-            // a Redis this slow gives slots no one can keep, so the failure mode applies (logged, counted).
-            Failed(new TimeoutException(
-                $"Redis answered in {roundTrip.TotalMilliseconds:0} ms, later than MaxLateness ({MaxLateness.TotalMilliseconds:0.#} ms): its slots cannot be kept."));
-            return null;
-        }
-
         if (Interlocked.Exchange(ref _onFallback, 0) == 1)
         {
             Interlocked.Exchange(ref _shareUntilTicks, (now + RecoveryGrace).UtcTicks);
