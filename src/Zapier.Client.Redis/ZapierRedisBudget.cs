@@ -11,8 +11,8 @@ namespace Zapier.Client.Redis;
 /// <see cref="ZapierRedisBudgetOptions.RequestsPerMinutePerEgress"/> a minute per egress address and
 /// <see cref="ZapierRedisBudgetOptions.RequestsPerMinutePerPartner"/> per partner, spaced evenly over the whole fleet,
 /// and no request before a hold that any process of the partner received from the server. It queues: an acquisition
-/// waits (in this process, on its clock) for the slot Redis reserved for it, and is canceled only by its token, which
-/// the client cancels at the call's deadline. Plug it in with
+/// waits (in this process, on its clock) for the slot Redis reserved for it, and ends early only when its token is
+/// canceled (the client cancels it at the call's deadline) or the budget is disposed. Plug it in with
 /// <see cref="ZapierRedisBudgetExtensions.UseRedisBudget(ZapierClientOptions, ZapierRedisBudget)"/>. While Redis is
 /// out, <see cref="ZapierRedisBudgetOptions.OnRedisFailure"/> decides.
 /// </summary>
