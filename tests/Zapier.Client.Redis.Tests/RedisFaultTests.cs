@@ -64,13 +64,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
     public async Task Unreachable_redis_in_refuse_mode_fails_the_call_with_ZapierBudgetException_and_sends_nothing()
     {
         using var stub = new FleetStub(600, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
-        using var budget = ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
-        {
-            Configuration = $"127.0.0.1:{RedisServer.FreePort()}",
-            Partner = "p",
-            OnRedisFailure = ZapierRedisFailureMode.Refuse,
-            OperationTimeout = TimeSpan.FromMilliseconds(300),
-        });
+        using var budget = RefusingWithoutRedis();
         using var client = new ZapierClient("token", new ZapierClientOptions
         {
             BaseUrl = stub.BaseUrl,
@@ -88,13 +82,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
     public async Task Unreachable_redis_in_refuse_mode_with_default_retries_fails_the_call_after_three_retried_refusals()
     {
         using var stub = new FleetStub(600, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
-        using var budget = ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
-        {
-            Configuration = $"127.0.0.1:{RedisServer.FreePort()}",
-            Partner = "p",
-            OnRedisFailure = ZapierRedisFailureMode.Refuse,
-            OperationTimeout = TimeSpan.FromMilliseconds(300),
-        });
+        using var budget = RefusingWithoutRedis();
         using var client = new ZapierClient("token", new ZapierClientOptions { BaseUrl = stub.BaseUrl }.UseRedisBudget(budget));
 
         var clock = Stopwatch.StartNew();
@@ -310,6 +298,15 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
             budgets.ForEach(b => b.Dispose());
         }
     }
+
+    /// <summary>A budget in Refuse mode whose Redis is not there (nothing listens on its port).</summary>
+    private static ZapierRedisBudget RefusingWithoutRedis() => ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
+    {
+        Configuration = $"127.0.0.1:{RedisServer.FreePort()}",
+        Partner = "p",
+        OnRedisFailure = ZapierRedisFailureMode.Refuse,
+        OperationTimeout = TimeSpan.FromMilliseconds(300),
+    });
 
     /// <summary>Waits (a real process's progress, polled) until <paramref name="condition"/> holds, at most 20 s.</summary>
     internal static async Task Until(Func<bool> condition)
