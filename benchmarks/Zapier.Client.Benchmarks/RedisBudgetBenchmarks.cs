@@ -34,6 +34,13 @@ public class RedisBudgetBenchmarks
         });
         _client = new ZapierClient(new ZapierClientOptions { AccessToken = "token", RequestsPerMinute = int.MaxValue });
         _local = _client.Core.Budget;
+
+        // A first permit from the local fallback would mean every measured one is local too: no figure for Redis.
+        using var first = _fleet.AttemptAcquire();
+        if (!first.IsAcquired || _fleet.IsOnFallback || _fleet.LocalPermits > 0)
+        {
+            throw new InvalidOperationException($"The first permit did not come from Redis at {_redis.Configuration}; the benchmark would measure the fallback.");
+        }
     }
 
     [GlobalCleanup]

@@ -44,7 +44,10 @@ internal static class FleetScripts
         return {1, wait, last - now, hold - now}
         """;
 
-    /// <summary>KEYS: hold. ARGV: how far ahead (microseconds) the hold ends. Extends the hold, never shortens it.</summary>
+    /// <summary>
+    /// KEYS: hold. ARGV: how far ahead (microseconds) the hold ends, the channel to announce it on. Extends the hold,
+    /// never shortens it, and publishes how far ahead the fleet's hold now ends, so every process learns it at once.
+    /// </summary>
     public const string Hold = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -52,7 +55,9 @@ internal static class FleetScripts
         local current = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
         if ends > current then
           redis.call('SET', KEYS[1], string.format('%d', ends), 'PX', math.floor(tonumber(ARGV[1]) / 1000) + 1000)
+          current = ends
         end
+        redis.call('PUBLISH', ARGV[2], string.format('%d', current - now))
         return 0
         """;
 }

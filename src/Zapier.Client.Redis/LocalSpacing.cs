@@ -1,7 +1,13 @@
 namespace Zapier.Client.Redis;
 
-/// <summary>A reservation decision: reserved or not, and how far ahead the slot is.</summary>
-internal readonly record struct Decision(bool Reserved, TimeSpan Wait);
+/// <summary>
+/// A reservation decision: reserved or not, how far ahead the slot is, counted from when (Redis's answer, or the local
+/// decision), and how long Redis took to answer (zero locally).
+/// </summary>
+internal readonly record struct Decision(bool Reserved, TimeSpan Wait, DateTimeOffset From = default, TimeSpan RoundTrip = default)
+{
+    public DateTimeOffset Slot => From + Wait;
+}
 
 /// <summary>
 /// This process's share of the limit, spaced evenly: the budget's fallback while Redis is out (starting where the
@@ -51,7 +57,7 @@ internal sealed class LocalSpacing(TimeSpan interval)
             }
 
             _next = slot + interval;
-            return new Decision(true, wait);
+            return new Decision(true, wait, now);
         }
     }
 

@@ -11,8 +11,8 @@ namespace Zapier.Client.Redis;
 /// <see cref="ZapierRedisBudgetOptions.RequestsPerMinutePerEgress"/> a minute per egress address and
 /// <see cref="ZapierRedisBudgetOptions.RequestsPerMinutePerPartner"/> per partner, spaced evenly over the whole fleet,
 /// and no request before a hold that any process of the partner received from the server. It queues: an acquisition
-/// waits (in this process, on its clock) for the slot Redis reserved for it, and is canceled only by its token, which
-/// the client cancels at the call's deadline. Plug it in with
+/// waits (in this process, on its clock) for the slot Redis reserved for it, and ends early only when its token is
+/// canceled (the client cancels it at the call's deadline) or the budget is disposed. Plug it in with
 /// <see cref="ZapierRedisBudgetExtensions.UseRedisBudget(ZapierClientOptions, ZapierRedisBudget)"/>. While Redis is
 /// out, <see cref="ZapierRedisBudgetOptions.OnRedisFailure"/> decides.
 /// </summary>
@@ -42,6 +42,10 @@ public sealed class ZapierRedisBudget : RateLimiter
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly LocalSpacing _local;
+    private readonly RedisChannel _holdChannel;
+    private readonly Action<RedisChannel, RedisValue> _onHoldAnnounced;
+    private readonly CancellationTokenSource _disposed = new(); // canceled on Dispose: queued waits end
+    private int _disposeState;
     private long _retryRedisAtTicks;
     private int _onFallback;
     private long _granted;
@@ -65,6 +69,7 @@ public sealed class ZapierRedisBudget : RateLimiter
         var root = $"{options.KeyPrefix}{{{options.Partner}}}:";
         _reserveKeys = [root + "egress:" + options.EgressAddress, root + "partner", root + "hold"];
         _holdKeys = [root + "hold"];
+        _holdChannel = RedisChannel.Literal(root + "hold");
         var window = options.LimitWindow;
         var smaller = Math.Min(options.RequestsPerMinutePerEgress, options.RequestsPerMinutePerPartner);
 
@@ -78,9 +83,22 @@ public sealed class ZapierRedisBudget : RateLimiter
         _egressMicros = MicrosUp(SlotSpacingPerEgress);
         _partnerMicros = MicrosUp(SlotSpacingPerPartner);
         RecoveryGrace = Max(TimeSpan.FromSeconds(2), 3 * options.RedisRetryInterval);
-        LocalRequestsPerMinute = Math.Max(1, smaller / (options.FleetSize ?? 1));
-        _local = new LocalSpacing((window + MaxLateness) / LocalRequestsPerMinute);
+        // The exact share, not a whole number of requests: a fleet larger than the limit still adds up to the limit.
+        LocalRequestsPerMinute = (double)smaller / (options.FleetSize ?? 1);
+        _local = new LocalSpacing((window + MaxLateness) * (options.FleetSize ?? 1) / smaller);
         _redis.ConnectionRestored += OnConnectionRestored;
+
+        // A hold any process announces reaches this one at once (a slot it reserved before the hold gives itself up);
+        // the reservation answers carry it too, should a message be lost while the connection is down.
+        _onHoldAnnounced = OnHoldAnnounced;
+        try
+        {
+            _redis.GetSubscriber().Subscribe(_holdChannel, _onHoldAnnounced);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            Failed(e); // the subscription is kept and made again when the connection is back
+        }
     }
 
     /// <summary>
@@ -120,9 +138,10 @@ public sealed class ZapierRedisBudget : RateLimiter
 
     /// <summary>
     /// The rate each process keeps to while Redis is out: the smaller limit divided by
-    /// <see cref="ZapierRedisBudgetOptions.FleetSize"/> (by 1 when it is not set, in <see cref="ZapierRedisFailureMode.Refuse"/> mode).
+    /// <see cref="ZapierRedisBudgetOptions.FleetSize"/> (by 1 when it is not set, in <see cref="ZapierRedisFailureMode.Refuse"/> mode),
+    /// not rounded: 37.5 for 150 over 4 processes, 0.5 for 60 over 120.
     /// </summary>
-    public int LocalRequestsPerMinute { get; }
+    public double LocalRequestsPerMinute { get; }
 
     /// <summary>
     /// The most a permit is granted after its slot: a quarter of the smaller limit's interval (a minute divided by it),
@@ -159,6 +178,7 @@ public sealed class ZapierRedisBudget : RateLimiter
     /// <summary>
     /// Slots given up because this process would have sent them later than <see cref="MaxLateness"/> (it had stalled, or
     /// Redis answered that late); each such request took a fresh slot instead of going out late, bunched with the next ones.
+    /// After <see cref="MissedSlotsBeforeFallback"/> in a row, one acquisition counts it as a Redis failure.
     /// </summary>
     public long MissedSlots => Interlocked.Read(ref _missedSlots);
 
@@ -187,23 +207,31 @@ public sealed class ZapierRedisBudget : RateLimiter
     };
 
     /// <summary>
-    /// Grants a permit only when a slot is free right now; asks Redis with its synchronous call (within the operation
-    /// timeout when <see cref="Create"/> made the connection), so no thread waits on asynchronous work.
+    /// Grants a permit only when a slot is free right now. Asks Redis with its synchronous call when the connection's
+    /// sync timeout is at most <see cref="ZapierRedisBudgetOptions.OperationTimeout"/> (always so when <see cref="Create"/>
+    /// made the connection); with a connection of yours that waits longer, it blocks on the asynchronous call for at
+    /// most the operation timeout instead. Either way this thread waits at most about the operation timeout.
     /// </summary>
+    /// <exception cref="ObjectDisposedException">The budget was disposed.</exception>
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
     {
+        ThrowIfDisposed();
         if (Check(permitCount))
         {
             return Granted;
         }
 
         var decision = Decide(TimeSpan.Zero);
-        return Finish(decision.Reserved && decision.Wait <= TimeSpan.Zero, decision);
+        return Finish(decision.Reserved && decision.Wait <= TimeSpan.Zero && !IsHeld(), decision);
     }
 
-    /// <summary>Waits for a slot of the fleet's budget; ends early only when <paramref name="cancellationToken"/> is canceled.</summary>
+    /// <summary>
+    /// Waits for a slot of the fleet's budget; ends early only when <paramref name="cancellationToken"/> is canceled
+    /// (<see cref="OperationCanceledException"/>) or the budget is disposed (<see cref="ObjectDisposedException"/>).
+    /// </summary>
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
+        ThrowIfDisposed();
         if (Check(permitCount))
         {
             return Granted;
@@ -212,41 +240,19 @@ public sealed class ZapierRedisBudget : RateLimiter
         Interlocked.Increment(ref _waiting);
         try
         {
-            while (true)
+            // A slot free now goes at once, with nothing allocated for waiting; a wait also ends when the budget is disposed.
+            var first = await DecideAsync(ReserveAhead, cancellationToken).ConfigureAwait(false);
+            if (first.Reserved && first.Wait <= TimeSpan.Zero && !IsHeld() && _time.GetUtcNow() - first.Slot <= MaxLateness - first.RoundTrip)
             {
-                var asked = _time.GetUtcNow();
-                var decision = await DecideAsync(ReserveAhead, cancellationToken).ConfigureAwait(false);
-                if (decision.Reserved)
-                {
-                    // The slot lies between asked + wait and answered + wait (Redis ran the script in between): going at
-                    // the later bound is never early, and is late by at most the round trip.
-                    var answered = _time.GetUtcNow();
-                    var slot = answered + decision.Wait;
-                    if (decision.Wait > TimeSpan.Zero)
-                    {
-                        await Task.Delay(decision.Wait, _time, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    if (_time.GetUtcNow() - slot + (answered - asked) <= MaxLateness)
-                    {
-                        return Finish(true, decision);
-                    }
-
-                    // This process stalled (GC, starved CPU) past its slot: sending now would bunch it with the slots
-                    // after it, so the missed slot is given up and a fresh one taken.
-                    Interlocked.Increment(ref _missedSlots);
-                    continue;
-                }
-
-                if (decision.Wait < TimeSpan.Zero)
-                {
-                    return Finish(false, decision); // refused by the failure mode
-                }
-
-                // The slot is further than a reservation may reach: ask again once it is within reach.
-                var sleep = decision.Wait - ReserveAhead;
-                await Task.Delay(sleep < MinimumSleep ? MinimumSleep : sleep, _time, cancellationToken).ConfigureAwait(false);
+                return Finish(true, first);
             }
+
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
+            return await WaitForSlotAsync(first, waiting.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_disposed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ObjectDisposedException(nameof(ZapierRedisBudget), "The budget was disposed while this acquisition waited.");
         }
         finally
         {
@@ -257,19 +263,30 @@ public sealed class ZapierRedisBudget : RateLimiter
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && Release() && _ownsRedis)
         {
-            _redis.ConnectionRestored -= OnConnectionRestored;
-            if (_ownsRedis)
-            {
-                _redis.Dispose();
-            }
+            _redis.Dispose();
         }
 
         base.Dispose(disposing);
     }
 
+    /// <summary>Disposes as <see cref="Dispose(bool)"/> does, closing an owned connection asynchronously.</summary>
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        if (Release() && _ownsRedis)
+        {
+            await _redis.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How many slots in a row one acquisition may miss before Redis counts as too slow (the failure mode applies).</summary>
+    internal const int MissedSlotsBeforeFallback = 3;
+
     private static readonly TimeSpan MinimumSleep = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The least timer set for the rest of a wait (a shorter one may complete at once).</summary>
+    private static readonly TimeSpan MinimumTimer = TimeSpan.FromMilliseconds(1);
 
     private static long Micros(TimeSpan span) => span.Ticks / 10;
 
@@ -285,6 +302,112 @@ public sealed class ZapierRedisBudget : RateLimiter
         ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, 1);
         return permitCount == 0;
+    }
+
+    /// <summary>Waits for the slot of <paramref name="first"/> (the first reservation's decision), or for later ones.</summary>
+    private async ValueTask<RateLimitLease> WaitForSlotAsync(Decision first, CancellationToken cancellationToken)
+    {
+        var missed = 0;
+        Decision? next = first;
+        while (true)
+        {
+            var decision = next ?? await DecideAsync(ReserveAhead, cancellationToken).ConfigureAwait(false);
+            next = null;
+            if (decision.Reserved && decision.RoundTrip > MaxLateness)
+            {
+                // Redis answered later than a permit may go after its slot (a slow Redis, or a stalled process): the
+                // slot cannot be kept, so it is given up at once, and after a few in a row the failure mode applies.
+                missed = Missed(missed, $"Redis answered in {decision.RoundTrip.TotalMilliseconds:0} ms");
+                continue;
+            }
+
+            if (decision.Reserved)
+            {
+                // The slot lies between asked + wait and answered + wait (Redis ran the script in between): going at
+                // the later bound is never early, and is late by at most the round trip (at most MaxLateness, above).
+                var slot = decision.Slot;
+                var now = _time.GetUtcNow();
+                while (now < slot)
+                {
+                    // A timer may fire a millisecond or so early: wait out the rest, so no permit goes before its slot.
+                    var rest = slot - now;
+                    await Task.Delay(rest < MinimumTimer ? MinimumTimer : rest, _time, cancellationToken).ConfigureAwait(false);
+                    now = _time.GetUtcNow();
+                }
+
+                if (IsHeld())
+                {
+                    // A hold reached this process after the slot was reserved: the slot falls inside it, so it is given
+                    // up and one after the hold taken (the reservation's floor is the hold's end).
+                    continue;
+                }
+
+                if (now - slot <= MaxLateness - decision.RoundTrip)
+                {
+                    return Finish(true, decision);
+                }
+
+                // This process stalled (GC, starved CPU) past its slot: sending now would bunch it with the slots
+                // after it, so the missed slot is given up and a fresh one taken.
+                missed = Missed(missed, $"the permit would have gone {(now - slot).TotalMilliseconds:0} ms after its slot");
+                continue;
+            }
+
+            if (decision.Wait < TimeSpan.Zero)
+            {
+                return Finish(false, decision); // refused by the failure mode
+            }
+
+            // The slot is further than a reservation may reach: ask again once it is within reach.
+            var sleep = decision.Wait - ReserveAhead;
+            await Task.Delay(sleep < MinimumSleep ? MinimumSleep : sleep, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Counts a slot given up; the <see cref="MissedSlotsBeforeFallback"/>th in a row of one acquisition counts as a
+    /// Redis failure (Redis's answers, or this process, are too slow to keep any slot). Returns the new count in a row.
+    /// </summary>
+    private int Missed(int inARow, string why)
+    {
+        Interlocked.Increment(ref _missedSlots);
+        if (++inARow < MissedSlotsBeforeFallback)
+        {
+            return inARow;
+        }
+
+        Failed(new TimeoutException($"{inARow} slots in a row were missed (the last: {why}; MaxLateness is {MaxLateness.TotalMilliseconds:0.#} ms)."));
+        return 0;
+    }
+
+    /// <summary>True while a hold this process knows of lasts: no permit is granted inside it.</summary>
+    private bool IsHeld() => _local.Held > _time.GetUtcNow();
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposeState) != 0, this);
+
+    /// <summary>Marks the budget disposed, ends its queued waits and drops its subscriptions; true the first time only.</summary>
+    private bool Release()
+    {
+        if (Interlocked.Exchange(ref _disposeState, 1) != 0)
+        {
+            return false;
+        }
+
+        _disposed.Cancel();
+        _redis.ConnectionRestored -= OnConnectionRestored;
+        if (!_ownsRedis)
+        {
+            try
+            {
+                _redis.GetSubscriber().Unsubscribe(_holdChannel, _onHoldAnnounced, CommandFlags.FireAndForget);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+            {
+                // the connection is gone: so is the subscription
+            }
+        }
+
+        return true;
     }
 
     private RateLimitLease Finish(bool acquired, Decision decision)
@@ -308,44 +431,83 @@ public sealed class ZapierRedisBudget : RateLimiter
         var now = _time.GetUtcNow();
         if (now.UtcTicks >= Interlocked.Read(ref _retryRedisAtTicks))
         {
+            RedisResult[]? answer = null;
             try
             {
-                var answer = (RedisResult[]?)await _redis.GetDatabase()
+                answer = (RedisResult[]?)await _redis.GetDatabase()
                     .ScriptEvaluateAsync(FleetScripts.Reserve, _reserveKeys, ReserveArguments(now, furthest))
                     .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
-                return FromRedis(answer!, now);
             }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
             {
                 Failed(e);
             }
+
+            if (answer is not null)
+            {
+                return FromRedis(answer, now);
+            }
         }
 
-        return WithoutRedis(now, furthest);
+        return WithoutRedis(_time.GetUtcNow(), furthest); // now: a failed call may have taken the operation timeout
     }
 
     /// <summary>
-    /// <see cref="DecideAsync"/> for a caller that cannot wait asynchronously: Redis's own synchronous call (it blocks
-    /// this thread only, for at most the connection's sync timeout, which <see cref="Create"/> sets to
-    /// <see cref="ZapierRedisBudgetOptions.OperationTimeout"/>), not an asynchronous one waited on.
+    /// <see cref="DecideAsync"/> for a caller that cannot wait asynchronously: it blocks this thread for at most about
+    /// <see cref="ZapierRedisBudgetOptions.OperationTimeout"/> (see <see cref="AttemptAcquireCore"/>).
     /// </summary>
     private Decision Decide(TimeSpan furthest)
     {
         var now = _time.GetUtcNow();
         if (now.UtcTicks >= Interlocked.Read(ref _retryRedisAtTicks))
         {
+            RedisResult[]? answer = null;
             try
             {
-                var answer = (RedisResult[]?)_redis.GetDatabase().ScriptEvaluate(FleetScripts.Reserve, _reserveKeys, ReserveArguments(now, furthest));
-                return FromRedis(answer!, now);
+                answer = Evaluate(ReserveArguments(now, furthest));
             }
             catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
             {
                 Failed(e);
             }
+
+            if (answer is not null && FromRedis(answer, now) is var decision)
+            {
+                if (decision.RoundTrip <= MaxLateness)
+                {
+                    return decision;
+                }
+
+                // No retry here to spread over: a slot answered this late cannot be kept, and a slow Redis is a failure.
+                Failed(new TimeoutException($"Redis answered in {decision.RoundTrip.TotalMilliseconds:0} ms, later than MaxLateness ({MaxLateness.TotalMilliseconds:0.#} ms)."));
+            }
         }
 
-        return WithoutRedis(now, furthest);
+        return WithoutRedis(_time.GetUtcNow(), furthest); // now: a failed call may have taken the operation timeout
+    }
+
+    /// <summary>
+    /// Runs the reservation script synchronously. Redis's own synchronous call is bounded by the connection's sync
+    /// timeout; when that is longer than the operation timeout (a connection of yours, 5 s by default), the
+    /// asynchronous call is waited on for the operation timeout instead.
+    /// </summary>
+    private RedisResult[]? Evaluate(RedisValue[] arguments)
+    {
+        var database = _redis.GetDatabase();
+        if (TimeSpan.FromMilliseconds(_redis.TimeoutMilliseconds) <= _options.OperationTimeout)
+        {
+            return (RedisResult[]?)database.ScriptEvaluate(FleetScripts.Reserve, _reserveKeys, arguments);
+        }
+
+        var pending = database.ScriptEvaluateAsync(FleetScripts.Reserve, _reserveKeys, arguments);
+        if (Task.WaitAny([pending], _options.OperationTimeout) < 0)
+        {
+            // Observed later, so that a late failure is not reported as unobserved.
+            _ = pending.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw new TimeoutException($"Redis did not answer within the operation timeout ({_options.OperationTimeout.TotalMilliseconds:0.#} ms).");
+        }
+
+        return (RedisResult[]?)pending.GetAwaiter().GetResult();
     }
 
     /// <summary>The reservation script's arguments: both intervals, how far ahead to reserve, this process's floor and the hold it knows of.</summary>
@@ -360,14 +522,6 @@ public sealed class ZapierRedisBudget : RateLimiter
     private Decision FromRedis(RedisResult[] answer, DateTimeOffset now)
     {
         var answered = _time.GetUtcNow();
-        if (Interlocked.Exchange(ref _onFallback, 0) == 1)
-        {
-            Interlocked.Exchange(ref _shareUntilTicks, (now + RecoveryGrace).UtcTicks);
-            RedisBudgetLog.BackOnRedis(_log, LocalPermits);
-        }
-
-        var decision = new Decision((long)answer[0] == 1, TimeSpan.FromTicks((long)answer[1] * 10));
-        Volatile.Write(ref _reached, 1);
 
         // The fleet's hold, kept here too: the local fallback keeps to it should Redis fail during it, and it is
         // written back should Redis come back without it. Counted from the answer: never earlier than Redis's.
@@ -375,6 +529,16 @@ public sealed class ZapierRedisBudget : RateLimiter
         {
             _local.HoldUntil(answered + TimeSpan.FromTicks((long)answer[3] * 10));
         }
+
+        var roundTrip = answered - now;
+        if (Interlocked.Exchange(ref _onFallback, 0) == 1)
+        {
+            Interlocked.Exchange(ref _shareUntilTicks, (now + RecoveryGrace).UtcTicks);
+            RedisBudgetLog.BackOnRedis(_log, LocalPermits);
+        }
+
+        var decision = new Decision((long)answer[0] == 1, TimeSpan.FromTicks((long)answer[1] * 10), answered, roundTrip);
+        Volatile.Write(ref _reached, 1);
 
         // Should Redis fail now, the local budget starts after the slots the fleet holds; just after an outage,
         // this process keeps to its local share (others may not be back on Redis yet).
@@ -416,7 +580,7 @@ public sealed class ZapierRedisBudget : RateLimiter
 
         try
         {
-            _redis.GetDatabase().ScriptEvaluate(FleetScripts.Hold, _holdKeys, [Micros(ahead)], CommandFlags.FireAndForget);
+            _redis.GetDatabase().ScriptEvaluate(FleetScripts.Hold, _holdKeys, [Micros(ahead), _holdChannel.ToString()], CommandFlags.FireAndForget);
         }
         catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
         {
@@ -433,6 +597,15 @@ public sealed class ZapierRedisBudget : RateLimiter
         if (e.ConnectionType == ConnectionType.Interactive && _local.Held > _time.GetUtcNow())
         {
             WriteHold(_local.Held);
+        }
+    }
+
+    /// <summary>A hold another process (or this one) announced: how far ahead it ends, in microseconds, when sent.</summary>
+    private void OnHoldAnnounced(RedisChannel channel, RedisValue message)
+    {
+        if (message.TryParse(out long ahead) && ahead > 0)
+        {
+            _local.HoldUntil(_time.GetUtcNow() + TimeSpan.FromTicks(ahead * 10));
         }
     }
 

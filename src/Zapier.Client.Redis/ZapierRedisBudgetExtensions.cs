@@ -10,7 +10,7 @@ public static class ZapierRedisBudgetExtensions
     /// <summary>
     /// Makes <paramref name="budget"/> the request budget of clients made from these options
     /// (<see cref="ZapierClientOptions.RateLimiter"/>), and shares the server's holds they receive with the fleet
-    /// (<see cref="ZapierClientOptions.OnServerHold"/>). The clients do not dispose the budget.
+    /// (<see cref="ZapierClientOptions.OnServerHold"/>; once, however often this is called). The clients do not dispose the budget.
     /// </summary>
     /// <returns>The same options, for chaining.</returns>
     public static ZapierClientOptions UseRedisBudget(this ZapierClientOptions options, ZapierRedisBudget budget)
@@ -18,6 +18,7 @@ public static class ZapierRedisBudgetExtensions
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(budget);
         options.RateLimiter = budget;
+        options.OnServerHold -= budget.Hold; // called twice, the hold is still shared once
         options.OnServerHold += budget.Hold;
         return options;
     }

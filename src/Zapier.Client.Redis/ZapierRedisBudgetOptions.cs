@@ -15,8 +15,10 @@ public enum ZapierRedisFailureMode
     LocalBudget,
 
     /// <summary>
-    /// Requests are refused (the client fails them with <c>ZapierBudgetException</c>, nothing sent; action-run polls
-    /// keep trying until their deadline); Redis is asked again after <see cref="ZapierRedisBudgetOptions.RedisRetryInterval"/>.
+    /// Requests are refused, nothing sent; Redis is asked again after <see cref="ZapierRedisBudgetOptions.RedisRetryInterval"/>.
+    /// The client treats a refusal as transient: a call is tried again after its retry backoff (3 retries by default)
+    /// and then fails with <c>ZapierBudgetException</c> (set <c>MaxRetries = 0</c> to fail at once); action-run polls
+    /// keep trying until their deadline.
     /// </summary>
     Refuse,
 }

@@ -70,14 +70,69 @@ public sealed class FleetBudgetTests : IDisposable
             .WithHeader("Content-Type", "application/json").WithBody("""{"data":{"type":"run","status":"success","results":[],"errors":[]}}"""));
         var services = new ServiceCollection();
         services.AddZapierClient(o => { o.BaseUrl = new Uri(server.Urls[0]); o.AccessToken = "token"; })
-            .UseRedisBudget(o => { o.Configuration = _redis.Configuration; o.Partner = "partner-di"; o.FleetSize = 1; });
+            .UseRedisBudget(o =>
+            {
+                o.Configuration = _redis.Configuration;
+                o.Partner = "partner-di";
+                o.FleetSize = 1;
+                o.OperationTimeout = TimeSpan.FromSeconds(10); // a loaded machine must not turn this into a local permit
+            });
         await using var provider = services.BuildServiceProvider();
 
         var state = await provider.GetRequiredService<ZapierClient>().GetActionRun("r1").UpdateStatusAsync();
 
+        var budget = provider.GetRequiredKeyedService<ZapierRedisBudget>(ZapierDiagnostics.Name);
         Assert.True(state.Succeeded);
-        Assert.Equal(1, provider.GetRequiredKeyedService<ZapierRedisBudget>(ZapierDiagnostics.Name).GetStatistics()!.TotalSuccessfulLeases);
+        Assert.Equal(0, budget.LocalPermits); // first, for a clear message: a permit from Redis, not the fallback
+        Assert.Equal(1, budget.GetStatistics()!.TotalSuccessfulLeases);
         Assert.Contains("zapier:budget:{partner-di}:partner", _redis.Cli("--scan", "--pattern", "zapier:budget:*"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Disposing_the_container_asynchronously_closes_the_budgets_redis_connections()
+    {
+        var services = new ServiceCollection();
+        services.AddZapierClient(o => o.AccessToken = "token")
+            .UseRedisBudget(o => { o.Configuration = _redis.Configuration; o.Partner = "partner-di"; o.FleetSize = 1; });
+        var provider = services.BuildServiceProvider();
+        _ = provider.GetRequiredService<ZapierClient>(); // creates the budget, which connects
+        var open = _redis.ClientConnections();
+
+        await provider.DisposeAsync();
+
+        Assert.True(open > 0, "the budget opened no connection");
+        Assert.True(await Eventually(() => _redis.ClientConnections() == 0), $"{_redis.ClientConnections()} connections left after the container was disposed");
+    }
+
+    [Fact]
+    public async Task Await_using_a_created_budget_closes_its_redis_connections_and_a_disposed_budget_refuses_to_acquire()
+    {
+        var budget = Budget("partner-a", "egress-1", perEgress: 6000, perPartner: 6000);
+        await using (budget)
+        {
+            using var lease = await budget.AcquireAsync();
+            Assert.True(lease.IsAcquired);
+            Assert.True(_redis.ClientConnections() > 0);
+        }
+
+        Assert.True(await Eventually(() => _redis.ClientConnections() == 0), $"{_redis.ClientConnections()} connections left after await using");
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await budget.AcquireAsync());
+        Assert.Throws<ObjectDisposedException>(() => budget.AttemptAcquire());
+    }
+
+    [Fact]
+    public async Task Disposing_a_budget_ends_its_queued_waits_with_ObjectDisposedException()
+    {
+        var budget = Budget("partner-a", "egress-1", perEgress: 60, perPartner: 150);
+        using (await budget.AcquireAsync())
+        {
+        }
+
+        var queued = budget.AcquireAsync().AsTask(); // the next slot is a second away
+        await RedisFaultTests.Until(() => budget.GetStatistics()!.CurrentQueuedCount == 1);
+        budget.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => queued.WaitAsync(TimeSpan.FromSeconds(5)));
     }
 
     [Fact]
@@ -94,6 +149,16 @@ public sealed class FleetBudgetTests : IDisposable
         Assert.True(refused.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var after));
         Assert.InRange(after, TimeSpan.FromSeconds(0.9), second.SlotSpacingPerEgress); // the next slot, 60.25 s / 60 after the first
         Assert.Equal(0, first.LocalPermits + second.LocalPermits); // both answered by Redis
+    }
+
+    [Fact]
+    public void UseRedisBudget_twice_on_the_same_options_shares_each_hold_once()
+    {
+        using var budget = Budget("partner-a", "egress-1", perEgress: 6000, perPartner: 6000);
+        var options = new ZapierClientOptions().UseRedisBudget(budget).UseRedisBudget(budget);
+
+        Assert.Same(budget, options.RateLimiter);
+        Assert.Single(options.OnServerHold!.GetInvocationList());
     }
 
     [Fact]
@@ -137,6 +202,23 @@ public sealed class FleetBudgetTests : IDisposable
         var e = await Assert.ThrowsAsync<ArgumentException>(() => host.StartAsync());
 
         Assert.Equal("FleetSize", e.ParamName);
+    }
+
+    /// <summary>Polls a real server's state for at most 3 s: true once <paramref name="condition"/> holds.</summary>
+    private static async Task<bool> Eventually(Func<bool> condition)
+    {
+        var limit = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (limit.Elapsed > TimeSpan.FromSeconds(3))
+            {
+                return false;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return true;
     }
 
     private ZapierRedisBudget Budget(string partner, string egress, int perEgress, int perPartner) => ZapierRedisBudget.Create(new ZapierRedisBudgetOptions

@@ -90,6 +90,25 @@ public sealed class FleetHoldTests(ITestOutputHelper output) : IDisposable
         Assert.True(DateTimeOffset.UtcNow >= heldUntil);
     }
 
+    [Fact]
+    public async Task Two_saturated_processes_send_nothing_inside_a_hold_one_of_them_announces_though_slots_were_reserved_before_it()
+    {
+        var (one, two) = (Budget(), Budget());
+        var (first, second) = (Client(one), Client(two));
+        await Task.WhenAll(first.GetActionRun("warmup").UpdateStatusAsync(), second.GetActionRun("warmup").UpdateStatusAsync());
+
+        // 25 requests each at once: the fleet's queue runs 5 s ahead (a slot every 100 ms), each process holding slots up to 2 s ahead.
+        var calls = Enumerable.Range(0, 25).SelectMany(i => new[] { first.GetActionRun($"a{i}").UpdateStatusAsync(), second.GetActionRun($"b{i}").UpdateStatusAsync() }).ToList();
+        await RedisFaultTests.Until(() => _stub.Served >= 10);
+        _stub.Breach(); // the next request, from either process, meets the cool-down and announces it
+        var states = await Task.WhenAll(calls);
+
+        output.WriteLine($"two saturated processes, a {CoolDown.TotalSeconds:F0}-s hold announced mid-run: {_stub.Served + _stub.Refused} requests sent, " +
+            $"{_stub.Refused} x 429; refused: {string.Join(", ", _stub.Refusals)}");
+        Assert.All(states, s => Assert.True(s.Succeeded));
+        Assert.Equal(1, _stub.Refused); // only the announcing request
+    }
+
     /// <summary>
     /// The stub starts a cool-down; one client's request meets it (429, Retry-After) and announces the hold; the other
     /// process asks Redis for a slot and learns the hold. Returns the learning call (pending until the hold ends) and

@@ -39,16 +39,32 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Unreachable_redis_in_refuse_mode_fails_the_call_with_ZapierBudgetException_and_sends_nothing()
+    public void A_fleet_larger_than_the_limit_keeps_each_process_to_its_fraction_of_a_request_a_minute()
     {
-        using var stub = new FleetStub(600, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
         using var budget = ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
         {
             Configuration = $"127.0.0.1:{RedisServer.FreePort()}",
             Partner = "p",
-            OnRedisFailure = ZapierRedisFailureMode.Refuse,
+            RequestsPerMinutePerEgress = 60,
+            FleetSize = 120,
             OperationTimeout = TimeSpan.FromMilliseconds(300),
         });
+
+        using var first = budget.AttemptAcquire();
+        using var second = budget.AttemptAcquire();
+
+        Assert.Equal(0.5, budget.LocalRequestsPerMinute);
+        Assert.True(first.IsAcquired);
+        Assert.False(second.IsAcquired);
+        Assert.True(second.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var after));
+        Assert.InRange(after, TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(121)); // (60 s + 250 ms) x 120 / 60: 120 processes make 60 a minute
+    }
+
+    [Fact]
+    public async Task Unreachable_redis_in_refuse_mode_fails_the_call_with_ZapierBudgetException_and_sends_nothing()
+    {
+        using var stub = new FleetStub(600, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+        using var budget = RefusingWithoutRedis();
         using var client = new ZapierClient("token", new ZapierClientOptions
         {
             BaseUrl = stub.BaseUrl,
@@ -59,6 +75,22 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         await Assert.ThrowsAsync<ZapierBudgetException>(() => client.GetActionRun("r1").UpdateStatusAsync());
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"refusing took {clock.Elapsed}");
+        Assert.Equal(0, stub.Served + stub.Refused);
+    }
+
+    [Fact]
+    public async Task Unreachable_redis_in_refuse_mode_with_default_retries_fails_the_call_after_three_retried_refusals()
+    {
+        using var stub = new FleetStub(600, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+        using var budget = RefusingWithoutRedis();
+        using var client = new ZapierClient("token", new ZapierClientOptions { BaseUrl = stub.BaseUrl }.UseRedisBudget(budget));
+
+        var clock = Stopwatch.StartNew();
+        var e = await Assert.ThrowsAsync<ZapierBudgetException>(() => client.GetActionRun("r1").UpdateStatusAsync());
+
+        output.WriteLine($"refused after {clock.Elapsed.TotalSeconds:F2} s: {e.Message}");
+        Assert.Equal(4, budget.GetStatistics()!.TotalFailedLeases); // the first try and the default 3 retries
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(5), $"three retries with backoff (1, 2, 4 s, ±25 %) took only {clock.Elapsed}");
         Assert.Equal(0, stub.Served + stub.Refused);
     }
 
@@ -90,6 +122,117 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
             Assert.InRange(clock.Elapsed, ZapierRedisBudget.ReserveAhead, ZapierRedisBudget.ReserveAhead + TimeSpan.FromSeconds(2));
             Assert.Equal(1, budget.LocalPermits);
             Assert.True(budget.IsOnFallback);
+        }
+        finally
+        {
+            redis.Freeze(false);
+        }
+    }
+
+    [Fact]
+    public async Task A_redis_slower_than_MaxLateness_counts_as_failed_so_permits_come_from_the_local_budget_and_stay_within_the_limit()
+    {
+        // 40 per 2-second window (1200 a minute): MaxLateness is 50 ms, and every reply comes 120 ms late. A slot Redis
+        // gives could only go out more than 50 ms after it, so the budget must not use it, yet must keep granting.
+        const int Limit = 40;
+        var window = TimeSpan.FromSeconds(2);
+        using var redis = new RedisServer();
+        using var proxy = new DelayingProxy(redis.Port, TimeSpan.FromMilliseconds(120));
+        var log = new CapturingLoggerProvider();
+        using var budget = ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
+        {
+            Configuration = proxy.Configuration,
+            Partner = "p",
+            RequestsPerMinutePerEgress = Limit,
+            RequestsPerMinutePerPartner = 10 * Limit,
+            FleetSize = 1,
+            LimitWindow = window,
+            LoggerFactory = log,
+        });
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20)); // a hang guard, far above the ~5 s this takes
+        var granted = new List<long>();
+
+        var leases = await Task.WhenAll(Enumerable.Range(0, Limit + 10).Select(async _ =>
+        {
+            var lease = await budget.AcquireAsync(1, limit.Token);
+            lock (granted)
+            {
+                granted.Add(Stopwatch.GetTimestamp());
+            }
+
+            return lease;
+        }));
+
+        var times = granted.Order().ToArray();
+        var tightest = Enumerable.Range(0, times.Length - Limit).Min(i => Stopwatch.GetElapsedTime(times[i], times[i + Limit]));
+        output.WriteLine($"Redis replying 120 ms late: {leases.Length} permits, {budget.LocalPermits} local, {budget.RedisFailures} Redis failures, " +
+            $"{budget.MissedSlots} missed slots, {proxy.Replies} replies relayed; the tightest {Limit + 1} spanned {tightest.TotalMilliseconds:F1} ms");
+        Assert.All(leases, l => Assert.True(l.IsAcquired));
+        Assert.True(tightest >= window, $"{Limit + 1} permits within {tightest.TotalMilliseconds:F1} ms");
+        Assert.True(budget.RedisFailures > 0);
+        Assert.True(proxy.Replies > 0); // Redis did answer, only late
+        Assert.Contains(log.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("MaxLateness", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_queued_acquisition_on_a_frozen_redis_ends_at_its_token_with_OperationCanceledException()
+    {
+        using var redis = new RedisServer();
+        using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration); // 5-s timeouts
+        using var budget = ZapierRedisBudget.Create(new ZapierRedisBudgetOptions { Connection = connection, Partner = "p", FleetSize = 1 });
+        using (await budget.AcquireAsync())
+        {
+        }
+
+        redis.Freeze(true);
+        try
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            var clock = Stopwatch.StartNew();
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await budget.AcquireAsync(1, deadline.Token));
+
+            // A hang guard, not a timing test: the bound is generous for a loaded 2-core machine.
+            Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(300) + TimeSpan.FromSeconds(2), $"the acquisition ended {clock.Elapsed} after it began");
+        }
+        finally
+        {
+            redis.Freeze(false);
+        }
+    }
+
+    [Fact]
+    public async Task A_wait_with_a_one_second_timeout_on_a_frozen_redis_ends_near_its_deadline_though_the_connection_waits_five_seconds()
+    {
+        using var redis = new RedisServer();
+        using var stub = WireMock.Server.WireMockServer.Start(new WireMock.Settings.WireMockServerSettings { Urls = ["http://127.0.0.1:0"], StartAdminInterface = false });
+        stub.Given(WireMock.RequestBuilders.Request.Create().UsingGet().WithPath("/v2/action-runs/r1")).RespondWith(WireMock.ResponseBuilders.Response.Create()
+            .WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"data":{"type":"run","status":"queued","results":[],"errors":[]}}"""));
+        using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration); // sync timeout 5 s
+        using var budget = ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
+        {
+            Connection = connection,
+            Partner = "p",
+            FleetSize = 1,
+            OperationTimeout = TimeSpan.FromSeconds(1.2), // longer than the wait: the wait's deadline ends the queued acquisition
+        });
+        using var client = new ZapierClient("token", new ZapierClientOptions { BaseUrl = new Uri(stub.Urls[0]) }.UseRedisBudget(budget));
+        using (await budget.AcquireAsync())
+        {
+        }
+
+        redis.Freeze(true);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+
+            await Assert.ThrowsAsync<ActionRunTimeoutException>(() => client.GetActionRun("r1")
+                .WaitForCompletionAsync(new ActionRunWaitOptions { InitialDelay = TimeSpan.Zero, Timeout = TimeSpan.FromSeconds(1) }));
+
+            // A hang guard, not a timing test: deadline + 2 s is generous for a loaded 2-core machine (the last poll's
+            // AttemptAcquire may wait up to OperationTimeout, 1.2 s; the connection's own sync timeout is 5 s).
+            output.WriteLine($"the wait ended {clock.Elapsed.TotalSeconds:F2} s after it began (deadline 1 s)");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1 + 2), $"the wait ended {clock.Elapsed} after it began");
         }
         finally
         {
@@ -155,6 +298,15 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
             budgets.ForEach(b => b.Dispose());
         }
     }
+
+    /// <summary>A budget in Refuse mode whose Redis is not there (nothing listens on its port).</summary>
+    private static ZapierRedisBudget RefusingWithoutRedis() => ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
+    {
+        Configuration = $"127.0.0.1:{RedisServer.FreePort()}",
+        Partner = "p",
+        OnRedisFailure = ZapierRedisFailureMode.Refuse,
+        OperationTimeout = TimeSpan.FromMilliseconds(300),
+    });
 
     /// <summary>Waits (a real process's progress, polled) until <paramref name="condition"/> holds, at most 20 s.</summary>
     internal static async Task Until(Func<bool> condition)

@@ -17,7 +17,15 @@ internal sealed class RedisServer : IDisposable
     public RedisServer()
     {
         Port = FreePort();
-        Start();
+        try
+        {
+            Start();
+        }
+        catch
+        {
+            Dispose(); // a server that started but never answered is not left running
+            throw;
+        }
     }
 
     public int Port { get; }
@@ -28,6 +36,13 @@ internal sealed class RedisServer : IDisposable
     /// <summary>Starts the server (again) on <see cref="Port"/> and waits until it answers PING.</summary>
     public void Start()
     {
+        if (_process is { } previous)
+        {
+            Kill();
+            previous.Dispose();
+            _process = null;
+        }
+
         var info = new ProcessStartInfo("redis-server")
         {
             // stdout is redirected and drained: an inherited pipe would keep a caller that reads it waiting forever.
@@ -89,9 +104,13 @@ internal sealed class RedisServer : IDisposable
         return output.Trim();
     }
 
+    /// <summary>Client connections the server has open, not counting the redis-cli that asks.</summary>
+    public int ClientConnections() =>
+        Cli("CLIENT", "LIST").Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => !l.Contains("cmd=client|list", StringComparison.Ordinal));
+
     public void Dispose()
     {
-        if (_process is { HasExited: false } p)
+        if (_process is { HasExited: false })
         {
             Freeze(false);
         }
@@ -115,7 +134,7 @@ internal sealed class RedisServer : IDisposable
     {
         try
         {
-            using var socket = new TcpClient();
+            using var socket = new TcpClient { ReceiveTimeout = 1000, SendTimeout = 1000 }; // a hung server is retried, not waited on
             socket.Connect(IPAddress.Loopback, Port);
             var stream = socket.GetStream();
             stream.Write("PING\r\n"u8);
@@ -123,7 +142,7 @@ internal sealed class RedisServer : IDisposable
             var read = stream.Read(buffer);
             return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or IOException)
         {
             return false;
         }
