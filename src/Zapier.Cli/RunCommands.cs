@@ -8,8 +8,15 @@ internal static class RunCommands
 {
     public static Command Run(CliHost host, GlobalOptions globals)
     {
-        var action = new Argument<string>("action") { Description = "The action's id, for example demo:send-email." };
+        var action = Id(new Argument<string>("action") { Description = "The action's id, for example demo:send-email." });
         var auth = new Option<string>("--auth") { Description = "The authentication (connected account) the action uses.", HelpName = "ID" };
+        auth.Validators.Add(result =>
+        {
+            if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string>()))
+            {
+                result.AddError("--auth must not be empty.");
+            }
+        });
         var input = new Option<string[]>("--input")
         {
             Description = "An input value as key=value (repeat for more; wins over --inputs-json; a key given twice keeps its last value).",
@@ -65,7 +72,7 @@ internal static class RunCommands
 
     public static Command Runs(CliHost host, GlobalOptions globals)
     {
-        var getId = new Argument<string>("id") { Description = "The run's id." };
+        var getId = Id(new Argument<string>("id") { Description = "The run's id." });
         var getJson = JsonOutput.CreateOption();
         var get = new Command("get", "Show a run's status, results and errors (one request).") { getId, getJson };
         get.SetAction((parse, ct) => CommandRunner.RunAsync(parse, host, globals, parse.GetValue(getJson), async (scope, token) =>
@@ -75,7 +82,7 @@ internal static class RunCommands
             return await new RunReport(outcome, exitCode, state.Id) { State = state }.WriteAsync(scope, token).ConfigureAwait(false);
         }, ct));
 
-        var watchId = new Argument<string>("id") { Description = "The run's id." };
+        var watchId = Id(new Argument<string>("id") { Description = "The run's id." });
         var timeout = Timeout("How long");
         var watchJson = JsonOutput.CreateOption();
         var watch = new Command("watch", "Wait for a run to end (also to resume a wait that timed out or was cancelled).")
@@ -139,6 +146,22 @@ internal static class RunCommands
             return null;
         },
     };
+
+    /// <summary>
+    /// Refuses what the client would refuse as a path segment or an action id (blank, <c>.</c>, <c>..</c>), so it is a
+    /// usage error here rather than an exception from the library.
+    /// </summary>
+    private static Argument<string> Id(Argument<string> argument)
+    {
+        argument.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is var value && (string.IsNullOrWhiteSpace(value) || value.Trim() is "." or ".."))
+            {
+                result.AddError($"The {argument.Name} must not be empty, '.' or '..'.");
+            }
+        });
+        return argument;
+    }
 
     /// <summary>The command that resumes a wait on run <paramref name="id"/>; null in the sandbox, whose runs end with the command.</summary>
     private static string? ResumeCommand(CommandScope scope, GlobalOptions globals, string id) =>

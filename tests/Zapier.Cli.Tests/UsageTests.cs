@@ -38,6 +38,10 @@ public sealed class UsageTests
     [InlineData("actions", "list")]                            // --app is required
     [InlineData("apps", "list", "--max", "0")]
     [InlineData("runs", "get", "r-1", "--base-url", "not a url")]
+    [InlineData("run", " ", "--sandbox")]                                  // ids the client refuses as path segments
+    [InlineData("runs", "get", "..", "--sandbox")]
+    [InlineData("runs", "watch", ".", "--sandbox")]
+    [InlineData("run", "demo:send-email", "--auth", "", "--sandbox")]
     [InlineData("run", "demo:send-email", "--input")]                       // --input without its key=value
     [InlineData("run", "demo:send-email", "--timeout", "10m")]              // --timeout without --wait
     [InlineData("run", "x", "--wait", "--timeout", "soon", "--json")]
