@@ -33,8 +33,8 @@ internal static class RunCommands
         };
         command.Validators.Add(result =>
         {
-            // Silently ignoring it would let a script believe it waited.
-            if (result.GetResult(timeout) is not null && !result.GetValue(wait))
+            // Silently ignoring it would let a script believe it waited. A value that does not parse has its own error.
+            if (result.GetResult(timeout) is { Tokens: [var given] } && TimeoutValue(given.Value) is not null && !result.GetValue(wait))
             {
                 result.AddError("--timeout needs --wait: without --wait, run starts the run and returns at once.");
             }
@@ -137,7 +137,7 @@ internal static class RunCommands
         CustomParser = result =>
         {
             var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-            if (Durations.Parse(text) is { } value && value > TimeSpan.Zero && value <= TimeSpan.FromDays(7))
+            if (TimeoutValue(text) is { } value)
             {
                 return value;
             }
@@ -162,6 +162,10 @@ internal static class RunCommands
         });
         return argument;
     }
+
+    /// <summary>A <c>--timeout</c> value: a duration from 1 ms to 7 days, or null.</summary>
+    private static TimeSpan? TimeoutValue(string text) =>
+        Durations.Parse(text) is { } value && value > TimeSpan.Zero && value <= TimeSpan.FromDays(7) ? value : null;
 
     /// <summary>The command that resumes a wait on run <paramref name="id"/>; null in the sandbox, whose runs end with the command.</summary>
     private static string? ResumeCommand(CommandScope scope, GlobalOptions globals, string id) =>
