@@ -17,7 +17,7 @@ internal static class ExitCodes
         "Exit codes:\n" +
         "  0    success\n" +
         "  1    the run ended in error\n" +
-        "  2    the wait timed out (the run goes on; resume with 'zapier runs watch <id>')\n" +
+        "  2    the wait timed out (the run goes on; resume with 'zapier runs watch <id>', except with --sandbox)\n" +
         "  3    the API refused the request (4xx: bad token, unknown action or run, ...)\n" +
         "  4    network or server failure (5xx, connection refused or reset, unusable answer)\n" +
         "  64   usage error (unknown command or option, bad value, no credentials)\n" +
