@@ -7,10 +7,10 @@ internal sealed record CommandScope(ParseResult Parse, CliHost Host, ZapierConne
 {
     /// <summary>Where results go (the invocation's output, so tests capture it).</summary>
     public TextWriter Output => Parse.InvocationConfiguration.Output;
-
-    /// <summary>Where failures go.</summary>
-    public TextWriter Error => Parse.InvocationConfiguration.Error;
 }
+
+/// <summary>Ctrl+C arrived while a command did something whose effect it cannot know; the message says what to check.</summary>
+internal sealed class CancelledWithDoubtException(string message, CancellationToken token) : OperationCanceledException(message, token);
 
 /// <summary>Connects, runs a command's body, and turns what went wrong into a message and an exit code.</summary>
 internal static class CommandRunner
@@ -32,13 +32,19 @@ internal static class CommandRunner
 
             return await body(new CommandScope(parse, host, connection, json), cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
-            return Fail(ExitCodes.Cancelled, "cancelled", "Cancelled.");
+            return Fail(ExitCodes.Cancelled, "cancelled", e is CancelledWithDoubtException ? e.Message : "Cancelled.");
         }
         catch (Exception e) when (Failures.Classify(e) is { } failure)
         {
             return Fail(failure.ExitCode, failure.Outcome, e.Message);
+        }
+        catch (Exception e)
+        {
+            // A bug of this tool: one line instead of a stack trace, a code of its own (not 1, "the run ended in
+            // error"), and the failure document for scripts. Messages here never hold the token: it is not in scope.
+            return Fail(ExitCodes.InternalError, "internal_error", $"internal error: {e.Message}");
         }
 
         int Fail(int exitCode, string outcome, string message)

@@ -31,6 +31,9 @@ internal sealed class ZapierConnection(ZapierClient client, string? banner = nul
     /// <summary>Printed on stderr before the command runs (the sandbox says so), or null.</summary>
     public string? Banner { get; } = banner;
 
+    /// <summary>True against the embedded sandbox, whose runs end with the command (so nothing can resume them).</summary>
+    public bool IsSandbox { get; init; }
+
     /// <summary>How waits poll (the client's defaults against Zapier; a quicker pace against the sandbox).</summary>
     public ActionRunWaitOptions WaitOptions { get; init; } = ActionRunWaitOptions.Default;
 
@@ -75,10 +78,14 @@ internal sealed class ZapierConnector : IZapierConnector
         {
             return new ZapierConnection(new ZapierClient(settings.AccessToken!, options));
         }
-        catch (ArgumentException e)
+        catch (ArgumentException e) when (e.ParamName == nameof(ZapierClientOptions.BaseUrl))
         {
-            // e.g. an http base URL that is not loopback; the client's message names the setting, never the token.
-            throw new UsageException(e.Message);
+            // e.g. an http base URL that is not loopback. The client's message names its own option (BaseUrl), which
+            // means nothing on the command line: say --base-url, and leave out ArgumentException's "(Parameter ...)".
+            var problem = e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+            throw new UsageException(problem.StartsWith(e.ParamName, StringComparison.Ordinal)
+                ? "--base-url" + problem[e.ParamName.Length..]
+                : $"--base-url: {problem}");
         }
     }
 
@@ -90,7 +97,7 @@ internal sealed class ZapierConnector : IZapierConnector
             var banner =
                 $"SANDBOX: using a local fake of the Partner API at {sandbox.BaseUrl} with demo data (app '{SandboxDemo.AppKey}'); " +
                 "nothing is sent to Zapier, and its runs last only as long as this command.";
-            return new ZapierConnection(sandbox.CreateClient(options), banner, sandbox) { WaitOptions = SandboxWaiting };
+            return new ZapierConnection(sandbox.CreateClient(options), banner, sandbox) { WaitOptions = SandboxWaiting, IsSandbox = true };
         }
         catch
         {

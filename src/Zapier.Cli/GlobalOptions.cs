@@ -8,10 +8,13 @@ internal sealed class GlobalOptions
     /// <summary>The environment variable holding the access token.</summary>
     public const string TokenVariable = "ZAPIER_ACCESS_TOKEN";
 
+    /// <summary>The environment variable <c>--base-url</c> defaults to (as in the demo).</summary>
+    public const string BaseUrlVariable = "ZAPIER_BASE_URL";
+
     public Option<bool> Sandbox { get; } = new("--sandbox")
     {
         Description = "Run against a local fake of the Partner API with demo data (app 'demo', actions demo:send-email, " +
-                      "demo:always-fails, demo:never-finishes); nothing is sent to Zapier and no credentials are needed.",
+                      "demo:always-fails, demo:never-finishes, demo:find-contact); nothing is sent to Zapier and no credentials are needed.",
         Recursive = true,
     };
 
@@ -24,18 +27,18 @@ internal sealed class GlobalOptions
 
     public Option<Uri> BaseUrl { get; } = new("--base-url")
     {
-        Description = "Send requests here instead of https://api.zapier.com (https, or http on loopback).",
+        Description = $"Send requests here instead of https://api.zapier.com (https, or http on loopback); default: {BaseUrlVariable} if set.",
         HelpName = "URL",
         Recursive = true,
         CustomParser = result =>
         {
             var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-            if (Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp))
+            if (ParseBaseUrl(text, "--base-url", out var error) is { } url)
             {
                 return url;
             }
 
-            result.AddError($"--base-url '{text}' is not an absolute http(s) URL.");
+            result.AddError(error);
             return null;
         },
     };
@@ -88,7 +91,32 @@ internal sealed class GlobalOptions
             }
         }
 
+        if (baseUrl is null && host.Environment(BaseUrlVariable) is { Length: > 0 } fromEnvironment)
+        {
+            baseUrl = ParseBaseUrl(fromEnvironment.Trim(), BaseUrlVariable, out var error) ?? throw new UsageException(error);
+        }
+
         return new ConnectionSettings(false, token, baseUrl, host.Time);
+    }
+
+    /// <summary>An absolute http(s) URL without user info, or null and what is wrong (never echoing a password).</summary>
+    private static Uri? ParseBaseUrl(string text, string source, out string error)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+        {
+            error = $"{source} '{text}' is not an absolute http(s) URL.";
+            return null;
+        }
+
+        if (url.UserInfo.Length > 0)
+        {
+            // It would be sent nowhere useful and echoed in the resume command; the token has its own ways in.
+            error = $"{source} must not contain a user name or password (user:password@host); the token comes from {TokenVariable} or --token-file.";
+            return null;
+        }
+
+        error = "";
+        return url;
     }
 
     /// <summary>The command that resumes waiting on run <paramref name="id"/> with the same connection (never the token).</summary>

@@ -20,7 +20,7 @@ internal static class ListCommands
                 r.AddError("--max must be at least 1.");
             }
         });
-        var json = RunCommands.Json();
+        var json = JsonOutput.CreateOption();
         var list = new Command("list", "List apps: id and title.") { query, max, json };
         list.SetAction((parse, ct) => CommandRunner.RunAsync(parse, host, globals, parse.GetValue(json), (scope, token) =>
         {
@@ -37,7 +37,7 @@ internal static class ListCommands
         var app = App();
         var type = new Option<string>("--type") { Description = "Only read or only write actions.", HelpName = "read|write" };
         type.AcceptOnlyFromAmong("read", "write");
-        var json = RunCommands.Json();
+        var json = JsonOutput.CreateOption();
         var list = new Command("list", "List an app's actions: id, type and title.") { app, type, json };
         list.SetAction((parse, ct) => CommandRunner.RunAsync(parse, host, globals, parse.GetValue(json), async (scope, token) =>
         {
@@ -62,7 +62,7 @@ internal static class ListCommands
     public static Command Authentications(CliHost host, GlobalOptions globals)
     {
         var app = App();
-        var json = RunCommands.Json();
+        var json = JsonOutput.CreateOption();
         var list = new Command("list", "List your authentications (connected accounts) for an app: id and title.") { app, json };
         list.SetAction((parse, ct) => CommandRunner.RunAsync(parse, host, globals, parse.GetValue(json), async (scope, token) =>
         {

@@ -6,7 +6,8 @@ var host = new CliHost
 {
     Output = Console.Out,
     Error = Console.Error,
-    // A live status line only on a terminal; redirected output gets plain lines.
+    // A live status line only on an interactive ANSI terminal (WaitDisplay checks the capabilities); redirected
+    // output gets plain lines.
     Terminal = Console.IsOutputRedirected ? null : AnsiConsole.Console,
     HandleTermination = true,
 };

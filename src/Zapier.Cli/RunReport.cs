@@ -4,7 +4,7 @@ using Zapier.Client.ActionRuns;
 namespace Zapier.Cli;
 
 /// <summary>What a run command found out, printed as text or as one JSON document.</summary>
-/// <param name="Outcome">started, success, error, in_progress, timeout or cancelled (also the status of an unknown end).</param>
+/// <param name="Outcome">started, success, error, ended (any other final status), in_progress, timeout or cancelled.</param>
 /// <param name="ExitCode">The command's exit code.</param>
 /// <param name="Id">The run's id.</param>
 internal sealed record RunReport(string Outcome, int ExitCode, string Id)
@@ -25,14 +25,23 @@ internal sealed record RunReport(string Outcome, int ExitCode, string Id)
     /// <summary>How long the wait took, when there was one.</summary>
     public TimeSpan? Elapsed { get; init; }
 
-    /// <summary>The command that resumes the wait, when the run goes on.</summary>
+    /// <summary>The command that resumes the wait, when the run goes on (null in the sandbox, whose runs end with the command).</summary>
     public string? Resume { get; init; }
 
     /// <summary>The outcome for an ended or observed state.</summary>
-    public static (string Outcome, int ExitCode) For(ActionRunState state) =>
-        state.Succeeded ? ("success", ExitCodes.Success)
-        : state.HasEnded ? (state.Status!.Value.IsError ? "error" : state.Status.Value.Value, ExitCodes.RunFailed)
-        : ("in_progress", ExitCodes.Success);
+    public static (string Outcome, int ExitCode) For(ActionRunState state) => For(state.Status);
+
+    /// <summary>
+    /// The outcome for a status: an end other than success or error is <c>ended</c> (its status is in the report's
+    /// <c>status</c>), so a status Zapier adds later can never pass for one of this tool's own outcomes.
+    /// </summary>
+    public static (string Outcome, int ExitCode) For(ActionRunStatus? status) => status switch
+    {
+        null or { IsInProgress: true } => ("in_progress", ExitCodes.Success),
+        { IsSuccess: true } => ("success", ExitCodes.Success),
+        { IsError: true } => ("error", ExitCodes.RunFailed),
+        _ => ("ended", ExitCodes.RunFailed),
+    };
 
     /// <summary>Prints the report as text or JSON and returns the exit code.</summary>
     public async Task<int> WriteAsync(CommandScope scope, CancellationToken cancellationToken)
@@ -68,11 +77,14 @@ internal sealed record RunReport(string Outcome, int ExitCode, string Id)
         var after = Polls is { } polls && Elapsed is { } elapsed
             ? $" after {polls} {(polls == 1 ? "poll" : "polls")} in {Durations.Format(elapsed)}"
             : "";
+        // Without a resume command the run is the sandbox's, which ends with this command.
+        const string SandboxEnds = "Sandbox runs end with this command:";
         var (headline, resume) = Outcome switch
         {
+            "started" when Resume is null => ($"Started run {Id}. {SandboxEnds} add --wait to follow one.", ""),
             "started" => ($"Started run {Id}.", $"Watch it with: {Resume}"),
-            "timeout" => ($"Run {Id} is still {status}{after}: the wait timed out. The run goes on at Zapier.", $"Resume with: {Resume}"),
-            "cancelled" => ($"Stopped waiting for run {Id} (still {status}{after}). The run goes on at Zapier.", $"Resume with: {Resume}"),
+            "timeout" => ($"Run {Id} is still {status}{after}: the wait timed out. {GoesOn()}", $"Resume with: {Resume}"),
+            "cancelled" => ($"Stopped waiting for run {Id} (still {status}{after}). {GoesOn()}", $"Resume with: {Resume}"),
             "success" => ($"Run {Id} succeeded{after}.", null),
             "in_progress" => ($"Run {Id} is {status}.", null),
             _ => ($"Run {Id} ended with status {status}{after}.", (string?)null),
@@ -81,9 +93,15 @@ internal sealed record RunReport(string Outcome, int ExitCode, string Id)
         if (resume is not null)
         {
             // A run that goes on has no results to show yet.
-            output.WriteLine(resume);
+            if (Resume is not null)
+            {
+                output.WriteLine(resume);
+            }
+
             return;
         }
+
+        string GoesOn() => Resume is null ? $"{SandboxEnds} this one cannot be resumed." : "The run goes on at Zapier.";
 
         await WriteDetailsAsync(output, cancellationToken).ConfigureAwait(false);
     }
@@ -101,7 +119,7 @@ internal sealed record RunReport(string Outcome, int ExitCode, string Id)
             foreach (var result in State.Results)
             {
                 var node = await JsonOutput.ModelAsync(result, cancellationToken).ConfigureAwait(false);
-                output.WriteLine("  " + node?.ToJsonString());
+                output.WriteLine("  " + JsonOutput.Line(node));
             }
         }
 

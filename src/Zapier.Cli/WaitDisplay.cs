@@ -5,7 +5,7 @@ namespace Zapier.Cli;
 
 /// <summary>
 /// Follows a wait's progress (the waiter reports before each sleep between polls) and shows it: a live status line on
-/// a terminal, a plain line per poll when output is redirected, nothing with <c>--json</c> (where it only counts).
+/// an interactive ANSI terminal, a plain line per poll otherwise (output redirected, TERM=dumb), nothing with <c>--json</c> (where it only counts).
 /// </summary>
 internal sealed class WaitDisplay : IProgress<ActionRunProgress>
 {
@@ -15,6 +15,7 @@ internal sealed class WaitDisplay : IProgress<ActionRunProgress>
     private readonly TextWriter? _lines;
     private readonly IAnsiConsole? _terminal;
     private readonly Lock _gate = new();
+    private readonly Lock _drawing = new();   // one writer of the status line at a time (not the terminal's own lock)
     private ActionRunProgress? _last;
     private DateTimeOffset _lastAt;
 
@@ -57,6 +58,12 @@ internal sealed class WaitDisplay : IProgress<ActionRunProgress>
         CommandScope scope, ActionRun run, ActionRunWaitOptions options, out WaitDisplay display, CancellationToken cancellationToken)
     {
         var terminal = scope.Json ? null : scope.Host.Terminal;
+        if (terminal?.Profile.Capabilities is { Ansi: false } or { Interactive: false })
+        {
+            // Redrawing in place needs ANSI (\r and erase-line); without it the redraws would pile up on one line.
+            terminal = null;
+        }
+
         display = new WaitDisplay(run.Id, scope.Host.Time, scope.Json || terminal is not null ? null : scope.Output, terminal);
         if (terminal is null)
         {
@@ -108,7 +115,7 @@ internal sealed class WaitDisplay : IProgress<ActionRunProgress>
             return;
         }
 
-        lock (_terminal)
+        lock (_drawing)
         {
             _terminal.Write(new ControlCode("\r\u001b[2K"));
             if (!clear)

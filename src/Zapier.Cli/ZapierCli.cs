@@ -40,6 +40,13 @@ internal static class ZapierCli
             }
 
             host.Error.WriteLine("Run 'zapier --help' for usage.");
+            if (JsonOutput.IsRequested(args))
+            {
+                // Scripts that asked for JSON get the failure document here too, as for every other failure.
+                var message = string.Join(" ", parse.Errors.Select(e => e.Message));
+                JsonOutput.Write(host.Output, JsonOutput.Failure("usage", ExitCodes.Usage, message));
+            }
+
             return ExitCodes.Usage;
         }
 

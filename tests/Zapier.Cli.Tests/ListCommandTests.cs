@@ -56,10 +56,21 @@ public sealed class ListCommandTests
     [Fact]
     public async Task Apps_list_stops_at_max()
     {
-        var result = await new CliDriver().RunAsync("apps", "list", "--query", "demo", "--max", "1", "--sandbox");
+        // Four apps match and each page holds one: without --max the list would read four pages.
+        await using var sandbox = ZapierSandbox.StartWithDemoData(new ZapierSandboxOptions { DefaultPageSize = 1 });
+        for (var i = 1; i <= 3; i++)
+        {
+            sandbox.AddApp($"demo{i}", $"Demo {i}");
+        }
+
+        var cli = new CliDriver();
+        cli.Environment["ZAPIER_ACCESS_TOKEN"] = sandbox.AccessToken;
+
+        var result = await cli.RunAsync("apps", "list", "--query", "demo", "--max", "1", "--base-url", sandbox.BaseUrl.ToString());
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal($"{SandboxDemo.AppId}\tDemo", result.Output.TrimEnd());
+        Assert.Single(sandbox.Journal.RequestsTo("/v2/apps"));
     }
 
     [Fact]

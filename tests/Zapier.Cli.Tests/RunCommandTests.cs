@@ -102,19 +102,27 @@ public sealed class RunCommandTests
     [Fact]
     public async Task A_wait_that_times_out_exits_2_with_the_run_id_and_the_command_that_resumes_it()
     {
-        var result = await new CliDriver().RunAsync("run", SandboxDemo.NeverFinishes, "--sandbox", "--wait", "--timeout", "2m");
+        await using var sandbox = ZapierSandbox.StartWithDemoData();
+        var cli = new CliDriver();
+        cli.Environment["ZAPIER_ACCESS_TOKEN"] = sandbox.AccessToken;
+
+        var result = await cli.RunAsync("run", SandboxDemo.NeverFinishes, "--wait", "--timeout", "2m", "--base-url", sandbox.BaseUrl.ToString());
 
         Assert.Equal(2, result.ExitCode);
         var match = System.Text.RegularExpressions.Regex.Match(
             result.Output, @"Run (?<id>\S+) is still waiting after (?<polls>\d+) polls in 2m 0\ds: the wait timed out\. The run goes on at Zapier\.");
         Assert.True(match.Success, result.Output);
-        Assert.Contains($"Resume with: zapier runs watch {match.Groups["id"].Value}", result.Output);
+        Assert.Contains($"Resume with: zapier runs watch {match.Groups["id"].Value} --base-url {sandbox.BaseUrl}", result.Output);
     }
 
     [Fact]
     public async Task With_json_a_timed_out_wait_says_timeout_and_how_to_resume()
     {
-        var result = await new CliDriver().RunAsync("run", SandboxDemo.NeverFinishes, "--sandbox", "--wait", "--timeout", "90s", "--json");
+        await using var sandbox = ZapierSandbox.StartWithDemoData();
+        var cli = new CliDriver();
+        cli.Environment["ZAPIER_ACCESS_TOKEN"] = sandbox.AccessToken;
+
+        var result = await cli.RunAsync("run", SandboxDemo.NeverFinishes, "--wait", "--timeout", "90s", "--json", "--base-url", sandbox.BaseUrl.ToString());
 
         Assert.Equal(2, result.ExitCode);
         using var document = JsonDocument.Parse(result.Output);
@@ -123,8 +131,128 @@ public sealed class RunCommandTests
         Assert.Equal("timeout", root.GetProperty("outcome").GetString());
         Assert.Equal(2, root.GetProperty("exit_code").GetInt32());
         Assert.Equal("waiting", root.GetProperty("status").GetString());
-        Assert.Equal($"zapier runs watch {id}", root.GetProperty("resume").GetString());
+        Assert.Equal($"zapier runs watch {id} --base-url {sandbox.BaseUrl}", root.GetProperty("resume").GetString());
         Assert.InRange(root.GetProperty("elapsed_seconds").GetDouble(), 90, 92);
+    }
+
+    [Fact]
+    public async Task In_the_sandbox_a_timed_out_wait_says_its_run_ends_with_the_command_and_offers_no_resume()
+    {
+        var text = await new CliDriver().RunAsync("run", SandboxDemo.NeverFinishes, "--sandbox", "--wait", "--timeout", "90s");
+        var json = await new CliDriver().RunAsync("run", SandboxDemo.NeverFinishes, "--sandbox", "--wait", "--timeout", "90s", "--json");
+
+        Assert.Equal(2, text.ExitCode);
+        Assert.Matches(@"the wait timed out\. Sandbox runs end with this command: this one cannot be resumed\.", text.Output);
+        Assert.DoesNotContain("goes on at Zapier", text.Output);
+        Assert.DoesNotContain("runs watch", text.Output);
+        Assert.Equal(2, json.ExitCode);
+        using var document = JsonDocument.Parse(json.Output);
+        Assert.Equal("timeout", document.RootElement.GetProperty("outcome").GetString());
+        Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("resume").ValueKind);
+    }
+
+    [Fact]
+    public async Task In_the_sandbox_a_run_started_without_wait_says_it_cannot_be_watched_later()
+    {
+        var text = await new CliDriver().RunAsync("run", SandboxDemo.SendEmail, "--sandbox");
+        var json = await new CliDriver().RunAsync("run", SandboxDemo.SendEmail, "--sandbox", "--json");
+
+        Assert.Equal(0, text.ExitCode);
+        Assert.Matches(@"^Started run \S+\. Sandbox runs end with this command: add --wait to follow one\.", text.Output);
+        Assert.DoesNotContain("runs watch", text.Output);
+        using var document = JsonDocument.Parse(json.Output);
+        Assert.Equal("started", document.RootElement.GetProperty("outcome").GetString());
+        Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("resume").ValueKind);
+    }
+
+    [Fact]
+    public async Task On_a_terminal_without_ansi_the_wait_prints_plain_lines_not_a_live_line()
+    {
+        foreach (var terminal in new[] { new TestConsole().Width(120).Interactive().SupportsAnsi(false), new TestConsole().Width(120).EmitAnsiSequences() })
+        {
+            var cli = new CliDriver { Terminal = terminal };
+
+            var result = await cli.RunAsync("run", SandboxDemo.SendEmail, "--sandbox", "--wait");
+
+            Assert.Equal(0, result.ExitCode);
+            Assert.DoesNotContain("⏳", result.Terminal);
+            Assert.Matches(@"run \S+: waiting, 2 polls, next poll in 1\.1 s, elapsed 1\.3 s", result.Output);
+            Assert.Matches(@"Run \S+ succeeded after 3 polls in 2\.4 s\.", result.Output);
+        }
+    }
+
+    [Fact]
+    public async Task Json_and_result_lines_keep_quotes_angle_brackets_and_non_ascii_as_they_are()
+    {
+        await using var sandbox = ZapierSandbox.StartWithDemoData();
+        sandbox.AddAction("demo:umlaut", run => run.Success(new { name = "Jürgen <j@example.com>", note = "it's" }));
+        var cli = new CliDriver();
+        cli.Environment["ZAPIER_ACCESS_TOKEN"] = sandbox.AccessToken;
+
+        var text = await cli.RunAsync("run", "demo:umlaut", "--wait", "--base-url", sandbox.BaseUrl.ToString());
+        var json = await cli.RunAsync("run", "demo:umlaut", "--wait", "--json", "--base-url", sandbox.BaseUrl.ToString());
+
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("""  {"name":"Jürgen <j@example.com>","note":"it's"}""", text.Output);
+        Assert.Equal(0, json.ExitCode);
+        Assert.Contains("\"Jürgen <j@example.com>\"", json.Output);
+        Assert.Contains("\"it's\"", json.Output);
+    }
+
+    [Fact]
+    public async Task A_create_still_refused_with_429_after_the_clients_retries_exits_3()
+    {
+        await using var sandbox = ZapierSandbox.StartWithDemoData();
+        sandbox.AddAction("demo:busy", run => run.FailCreates(
+            SandboxFault.TooManyRequests(), SandboxFault.TooManyRequests(), SandboxFault.TooManyRequests(),
+            SandboxFault.TooManyRequests(), SandboxFault.TooManyRequests(), SandboxFault.TooManyRequests()).Success());
+        var cli = new CliDriver();
+        cli.Environment["ZAPIER_ACCESS_TOKEN"] = sandbox.AccessToken;
+
+        var result = await cli.RunAsync("run", "demo:busy", "--wait", "--base-url", sandbox.BaseUrl.ToString(), "--json");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("429", result.Error);
+        using var document = JsonDocument.Parse(result.Output);
+        Assert.Equal("refused", document.RootElement.GetProperty("outcome").GetString());
+        Assert.Equal(3, document.RootElement.GetProperty("exit_code").GetInt32());
+        Assert.Empty(sandbox.Runs);
+    }
+
+    [Fact]
+    public async Task With_json_ctrl_c_during_a_wait_prints_one_cancelled_document_with_the_resume_command()
+    {
+        await using var sandbox = ZapierSandbox.StartWithDemoData();
+        var cli = new CliDriver();
+        cli.Environment["ZAPIER_ACCESS_TOKEN"] = sandbox.AccessToken;
+
+        var result = await cli.RunAsync(
+            ["run", SandboxDemo.NeverFinishes, "--wait", "--json", "--base-url", sandbox.BaseUrl.ToString()], cancelWhenOutputContains: null,
+            cancelAfter: TimeSpan.FromSeconds(10));
+
+        Assert.Equal(130, result.ExitCode);
+        var run = Assert.Single(sandbox.Runs);
+        using var document = JsonDocument.Parse(result.Output);
+        var root = document.RootElement;
+        Assert.Equal("cancelled", root.GetProperty("outcome").GetString());
+        Assert.Equal(130, root.GetProperty("exit_code").GetInt32());
+        Assert.Equal(run.Id, root.GetProperty("id").GetString());
+        Assert.Equal("waiting", root.GetProperty("status").GetString());
+        Assert.Equal(sandbox.Journal.PollsOf(run.Id).Count, root.GetProperty("polls").GetInt32());
+        Assert.Equal($"zapier runs watch {run.Id} --base-url {sandbox.BaseUrl}", root.GetProperty("resume").GetString());
+    }
+
+    [Fact]
+    public async Task Ctrl_c_while_the_run_is_being_started_exits_130_and_says_a_run_may_have_been_made()
+    {
+        // Cancelled as the sandbox banner is written, just before the create is sent.
+        var result = await new CliDriver().RunAsync(["run", SandboxDemo.SendEmail, "--sandbox"], cancelWhenOutputContains: "SANDBOX:");
+
+        Assert.Equal(130, result.ExitCode);
+        Assert.Contains(
+            "zapier: Cancelled while starting the run. Zapier may have made the run anyway, and without its id 'zapier runs get' cannot find it",
+            result.Error);
+        Assert.Equal("", result.Output);
     }
 
     [Fact]

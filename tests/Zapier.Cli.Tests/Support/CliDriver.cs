@@ -22,6 +22,9 @@ internal sealed class CliDriver
     /// <summary>A terminal for the live status line; null runs as if output were redirected.</summary>
     public TestConsole? Terminal { get; init; }
 
+    /// <summary>Replaces the real connector (for example one that throws); null uses the real one.</summary>
+    public Func<ConnectionSettings, ZapierConnection>? Connect { get; init; }
+
     /// <summary>The client the last run made, for assertions on what it did.</summary>
     public ZapierClient? Client { get; private set; }
 
@@ -29,16 +32,19 @@ internal sealed class CliDriver
     public Task<CliResult> RunAsync(params string[] args) => RunAsync(args, cancelWhenOutputContains: null);
 
     /// <summary>
-    /// Runs the command and cancels its token (as Ctrl+C does) as soon as its output contains
-    /// <paramref name="cancelWhenOutputContains"/>; with <paramref name="moveClock"/> false the clock stands still, so
-    /// a wait sleeps before its first poll until then.
+    /// Runs the command and cancels its token (as Ctrl+C does) as soon as its output or error stream contains
+    /// <paramref name="cancelWhenOutputContains"/>, or once the fake clock reaches <paramref name="cancelAfter"/>; with
+    /// <paramref name="moveClock"/> false the clock stands still, so a wait sleeps before its first poll until then.
     /// </summary>
-    public async Task<CliResult> RunAsync(string[] args, string? cancelWhenOutputContains, bool moveClock = true)
+    public async Task<CliResult> RunAsync(string[] args, string? cancelWhenOutputContains, bool moveClock = true, TimeSpan? cancelAfter = null)
     {
         using var cancellation = new CancellationTokenSource();
         var output = new WatchedWriter(cancelWhenOutputContains, cancellation);
-        var error = new StringWriter();
-        var connector = new CapturingConnector();
+        var error = new WatchedWriter(cancelWhenOutputContains, cancellation);
+        using var cancelTimer = cancelAfter is { } after
+            ? Clock.CreateTimer(_ => cancellation.Cancel(), null, after, Timeout.InfiniteTimeSpan)
+            : null;
+        var connector = new CapturingConnector(Connect);
         var host = new CliHost
         {
             Output = output,
@@ -66,7 +72,7 @@ internal sealed class CliDriver
     }
 
     /// <summary>The real connector, telling the driver which client it made.</summary>
-    private sealed class CapturingConnector : IZapierConnector
+    private sealed class CapturingConnector(Func<ConnectionSettings, ZapierConnection>? connect) : IZapierConnector
     {
         private readonly TaskCompletionSource<ZapierClient> _created = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -74,7 +80,7 @@ internal sealed class CliDriver
 
         public ZapierConnection Connect(ConnectionSettings settings)
         {
-            var connection = new ZapierConnector().Connect(settings);
+            var connection = connect is null ? new ZapierConnector().Connect(settings) : connect(settings);
             _created.TrySetResult(connection.Client);
             return connection;
         }
