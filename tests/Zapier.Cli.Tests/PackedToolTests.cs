@@ -41,9 +41,9 @@ public sealed class PackedToolTests
 
             Assert.True(run.ExitCode == 0, run.Output + run.Error);
             Assert.StartsWith("SANDBOX: using a local fake of the Partner API at http://127.0.0.1:", run.Error);
-            Assert.Matches(@"run \S+: waiting, 2 polls, next poll in 1\.1 s, elapsed 1\.3 s", run.Output);   // plain lines: stdout is redirected
-            // The process runs on the real clock: on a loaded machine the wait can end a little later than its 2.4 s.
-            Assert.True(System.Text.RegularExpressions.Regex.IsMatch(run.Output, @"Run \S+ succeeded after 3 polls in 2\.\d s\."), run.Output);
+            // The process runs on the real clock, so the times are not asserted (the in-process tests assert them on a fake clock).
+            Assert.Matches(@"run \S+: waiting, 2 polls, next poll in \d+\.\d s, elapsed \d+\.\d s", run.Output);   // plain lines: stdout is redirected
+            Assert.Matches(@"Run \S+ succeeded after 3 polls in \d+\.\d s\.", run.Output);
             Assert.Contains("""{"id":"msg_0001","to":"user@example.com","status":"sent"}""", run.Output);
         }
         finally
