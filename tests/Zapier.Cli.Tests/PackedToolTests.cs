@@ -54,9 +54,9 @@ public sealed class PackedToolTests
 
     private static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
 
-    /// <summary>The version the tool's project packs (its Version property), so a version bump needs no edit here.</summary>
+    /// <summary>The version every package packs (Version in src/Directory.Build.props), so a version bump needs no edit here.</summary>
     private static string ToolVersion() =>
-        XDocument.Load(Path.Combine(RepoRoot(), "src", "Zapier.Cli", "Zapier.Cli.csproj")).Descendants("Version").Single().Value.Trim();
+        XDocument.Load(Path.Combine(RepoRoot(), "src", "Directory.Build.props")).Descendants("Version").Single().Value.Trim();
 
     private static string RepoRoot()
     {
