@@ -184,7 +184,7 @@ function Invoke-CheckPackages {
     $started = Get-Date
     $artifacts = Join-Path $RepoRoot 'artifacts'
     $feed = Join-Path $artifacts 'feed'
-    $consumer = Join-Path $RepoRoot 'samples/Zapier.Consumer/Zapier.Consumer.csproj'
+    $packages = Join-Path $artifacts 'consumer-packages'
 
     $commit = "$(& git -C $RepoRoot rev-parse HEAD)".Trim()
     if ($LASTEXITCODE -ne 0) { throw 'git rev-parse HEAD failed.' }
@@ -192,23 +192,28 @@ function Invoke-CheckPackages {
         Write-Host "Note: uncommitted changes are not checked; this packs commit $commit." -ForegroundColor Yellow
     }
 
-    # The same commit cloned into two folders of different names and depths; each packs every packable project.
+    # The same commit cloned into two folders of different names and depths; each packs every packable project into
+    # its own artifacts/feed, the folder its samples/Zapier.Consumer/NuGet.config names. Everything checked below is
+    # the first clone's, so HEAD's, never the working tree's.
     $scratch = Join-Path ([IO.Path]::GetTempPath()) ('zapier-packages-' + [Guid]::NewGuid().ToString('N').Substring(0, 8))
     $clones = @((Join-Path $scratch 'first'), (Join-Path $scratch 'second/clone-of-the-same-commit'))
+    $savedPackagesVariable = $env:NUGET_PACKAGES
     try {
+        $packable = @()
         foreach ($clone in $clones) {
             Invoke-Native git @('clone', '-q', '--no-checkout', $RepoRoot, $clone)
             Invoke-Native git @('-C', $clone, 'checkout', '-q', '--detach', $commit)
-            foreach ($project in @(Get-PackableProjects $clone)) {
+            $packable = @(Get-PackableProjects $clone)
+            foreach ($project in $packable) {
                 # ContinuousIntegrationBuild maps the clone's path to /_/ (CI sets it through CI=true; set here so a
                 # local run checks the same thing). Any warning fails the pack.
-                Invoke-Native dotnet @('pack', $project, '-c', 'Release', '-o', (Join-Path $clone 'out'),
+                Invoke-Native dotnet @('pack', $project, '-c', 'Release', '-o', (Join-Path $clone 'artifacts/feed'),
                     '-p:ContinuousIntegrationBuild=true', '-warnaserror', '-nodeReuse:false', '-v:q', '-clp:NoSummary')
             }
         }
 
-        $first = Get-PackagedBinaryHashes (Join-Path $clones[0] 'out')
-        $second = Get-PackagedBinaryHashes (Join-Path $clones[1] 'out')
+        $first = Get-PackagedBinaryHashes (Join-Path $clones[0] 'artifacts/feed')
+        $second = Get-PackagedBinaryHashes (Join-Path $clones[1] 'artifacts/feed')
         if ($first.Count -eq 0) { throw 'The packs produced no assembly to compare.' }
         $different = @($first.Keys | Where-Object { $second[$_] -ne $first[$_] }) + @($second.Keys | Where-Object { -not $first.Contains($_) })
         foreach ($package in @($first.Keys) | Group-Object { $_.Split('!')[0] }) {
@@ -221,25 +226,63 @@ function Invoke-CheckPackages {
         }
         Write-Host "Deterministic: $($first.Count) dll/pdb files identical in two folders." -ForegroundColor Green
 
-        # The local feed: the first clone's packages, and nothing else.
+        # A copy of the first clone's packages in artifacts/feed, to look at or install from after the check.
         Remove-Item -Recurse -Force -LiteralPath $feed -ErrorAction SilentlyContinue
         New-Item -ItemType Directory -Path $feed | Out-Null
-        Copy-Item -Path (Join-Path $clones[0] 'out/*') -Destination $feed
+        Copy-Item -Path (Join-Path $clones[0] 'artifacts/feed/*') -Destination $feed
+
+        # RepositoryUrl (src/Directory.Build.props) is a placeholder until the repository has a public address: say so,
+        # and check that a release pack refuses it (ZPK003) rather than publish it.
+        $urls = & dotnet msbuild $packable[0] -getProperty:RepositoryUrl -getProperty:ZapierPlaceholderRepositoryUrl | ConvertFrom-Json
+        if ($LASTEXITCODE -ne 0) { throw "Cannot evaluate $($packable[0])." }
+        if ($urls.Properties.RepositoryUrl -eq $urls.Properties.ZapierPlaceholderRepositoryUrl) {
+            Write-Host ("Note: RepositoryUrl is the placeholder $($urls.Properties.RepositoryUrl) (src/Directory.Build.props): these packages' " +
+                'project URL and SourceLink point where nothing is published. Fine for this check; a release pack needs the real address.') -ForegroundColor Yellow
+            $refusal = @(& dotnet msbuild $packable[0] -t:ZapierCheckRelease -p:ZapierRelease=true -nologo -v:q 2>&1)
+            if ($LASTEXITCODE -eq 0 -or -not ($refusal -match 'error ZPK003')) {
+                throw "A release pack (-p:ZapierRelease=true) did not refuse the placeholder RepositoryUrl with ZPK003: $($refusal -join ' ')"
+            }
+            Write-Host 'A release pack (-p:ZapierRelease=true) refuses it (ZPK003).'
+        }
+
+        # The packages share one version (src/Directory.Build.props); Zapier.Client's file name says which
+        # (Zapier.Client.<version>.nupkg, a version starts with a digit, a package name such as Zapier.Client.Redis does not).
+        $versions = @(Get-ChildItem -Path $feed -Filter '*.nupkg' | ForEach-Object {
+                if ($_.Name -match '^Zapier\.Client\.(?<version>\d.*)\.nupkg$') { $Matches['version'] } })
+        if ($versions.Count -ne 1) { throw "Expected one Zapier.Client package in $feed, found $($versions.Count)." }
+        $version = $versions[0]
+
+        # The consumer and the tool restore from the first clone's feed (package source mapping in the clone's
+        # samples/Zapier.Consumer/NuGet.config) into artifacts/consumer-packages of this work tree, kept between runs
+        # (NUGET_PACKAGES wins over the config's globalPackagesFolder, which would name a folder inside the clone) so
+        # third-party packages are not downloaded every time. Our own packages are deleted from it first: a cached copy
+        # of an earlier build with the same version would be used instead of the one just packed.
+        $env:NUGET_PACKAGES = $packages
+        Get-ChildItem -LiteralPath $packages -Directory -Filter 'zapier.*' -ErrorAction SilentlyContinue |
+            Remove-Item -Recurse -Force
+        $consumerDir = Join-Path $clones[0] 'samples/Zapier.Consumer'
+        $consumer = Join-Path $consumerDir 'Zapier.Consumer.csproj'
+        Invoke-Native dotnet @('build', $consumer, '-c', 'Release', "-p:ZapierPackageVersion=$version", '-warnaserror', '-nodeReuse:false', '-v:q', '-clp:NoSummary')
+        Invoke-Native dotnet @('run', '--project', $consumer, '-c', 'Release', '--no-build', "-p:ZapierPackageVersion=$version")
+
+        # The zapier tool as a user installs it, from the same feed with the same isolated configuration.
+        $tools = Join-Path $scratch 'tools'
+        Invoke-Native dotnet @('tool', 'install', 'Zapier.Cli', '--version', $version, '--tool-path', $tools,
+            '--configfile', (Join-Path $consumerDir 'NuGet.config'))
+        $zapier = Join-Path $tools ($(if ($IsWindows) { 'zapier.exe' } else { 'zapier' }))
+        Write-Host "> zapier run demo:send-email --sandbox --wait" -ForegroundColor Cyan
+        $output = @(& $zapier run demo:send-email --sandbox --wait 2>&1 | ForEach-Object { "$_" })
+        $code = $LASTEXITCODE
+        $output | ForEach-Object { Write-Host "  $_" }
+        if ($code -ne 0 -or -not ($output -match '^Run \S+ succeeded')) {
+            throw "The installed zapier tool did not run demo:send-email to success on its sandbox (exit code $code)."
+        }
+        Write-Host 'Zapier.Cli: installed from the feed; zapier ran demo:send-email to success on its sandbox.' -ForegroundColor Green
     }
     finally {
+        $env:NUGET_PACKAGES = $savedPackagesVariable
         Remove-Item -Recurse -Force -LiteralPath $scratch -ErrorAction SilentlyContinue
     }
-
-    # The consumer restores from that feed into an emptied packages folder of its own (samples/Zapier.Consumer/NuGet.config).
-    # The packages share one version; Zapier.Client's file name says which (Zapier.Client.<version>.nupkg, a version
-    # starts with a digit, a package name such as Zapier.Client.Redis does not).
-    $versions = @(Get-ChildItem -Path $feed -Filter '*.nupkg' | ForEach-Object {
-            if ($_.Name -match '^Zapier\.Client\.(?<version>\d.*)\.nupkg$') { $Matches['version'] } })
-    if ($versions.Count -ne 1) { throw "Expected one Zapier.Client package in $feed, found $($versions.Count)." }
-    $version = $versions[0]
-    Remove-Item -Recurse -Force -LiteralPath (Join-Path $artifacts 'consumer-packages'), (Join-Path (Split-Path $consumer) 'bin'), (Join-Path (Split-Path $consumer) 'obj') -ErrorAction SilentlyContinue
-    Invoke-Native dotnet @('build', $consumer, '-c', 'Release', "-p:ZapierPackageVersion=$version", '-warnaserror', '-nodeReuse:false', '-v:q', '-clp:NoSummary')
-    Invoke-Native dotnet @('run', '--project', $consumer, '-c', 'Release', '--no-build', "-p:ZapierPackageVersion=$version")
 
     Write-Host ("CheckPackages passed in {0:mm}m {0:ss}s." -f ((Get-Date) - $started)) -ForegroundColor Green
 }
