@@ -27,8 +27,10 @@
                         and PublicAPI.Unshipped.txt do not list yet into PublicAPI.Unshipped.txt, and removes what is
                         gone (creating both files for a new package). Review the diff and commit it.
       CheckPackages     Packs every packable project under src/ into artifacts/feed, checks that two clones of the
-                        commit in different folders build identical package dlls, then builds and runs
-                        samples/Zapier.Consumer against the packages of that feed only.
+                        commit in different folders build identical package dlls, then builds and runs the commit's
+                        samples/Zapier.Consumer against the packages of that feed only, and installs the Zapier.Cli
+                        tool from it and runs `zapier run demo:send-email --sandbox --wait`. Notes a placeholder
+                        RepositoryUrl and checks that a release pack (-p:ZapierRelease=true) refuses it.
 #>
 [CmdletBinding()]
 param(
