@@ -76,10 +76,9 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
         var startedAt = time.GetTimestamp();
         var started = time.GetUtcNow();
         var deadline = started + options.Timeout;
-        var normal = new Backoff(options.InitialDelay, options.Multiplier, options.MaxDelay, options.Jitter);
         var schedule = runtime.Completions is not null && callbackExpected
             ? new Backoff(options.SafetyPollInterval, 1, options.SafetyPollInterval, options.Jitter)
-            : normal;
+            : NormalSchedule(options);
         var polls = 0;
         var withoutStatus = 0;
         var sleep = TimeSpan.Zero;
@@ -88,8 +87,9 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
         DateTimeOffset? notBefore = null;
         Exception? lastError = null;
         ActionRunState? ended;
+        // Null again once a callback that does not end this wait arrived: it comes once, and the hub has let go of a
+        // listener it handed a completion to, so stopping it is not needed. Sleeps go on without it.
         var listener = runtime.Completions is not null ? new ActionRunCompletionHub.Listener() : null;
-        var wakeup = listener; // null once a callback that does not end this wait arrived: it comes once, sleeps go on without it
         var activity = ZapierTelemetry.StartWait(id);
         try
         {
@@ -100,7 +100,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
 
             while (true)
             {
-                if ((ended = FromCallback(ref wakeup, ref schedule, normal, options, callbackExpected, last)) is not null)
+                if ((ended = FromCallback(ref listener, ref schedule, options, callbackExpected, last)) is not null)
                 {
                     break; // the callback came before the wait or during its sleep
                 }
@@ -131,14 +131,14 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
 
                 progress?.Report(new ActionRunProgress(id, last?.Status?.Value, polls, due - now, now - started));
                 runtime.Log.WaitPoll(id, last?.Status?.Value ?? lastError?.GetType().Name ?? "not polled", polls, due - now, final ? " (last, at the deadline)" : string.Empty);
-                var listening = wakeup is not null;
-                await scheduler.DelayUntilAsync(due, wakeup, cancellationToken).ConfigureAwait(false);
-                if ((ended = FromCallback(ref wakeup, ref schedule, normal, options, callbackExpected, last)) is not null)
+                await scheduler.DelayUntilAsync(due, listener, cancellationToken).ConfigureAwait(false);
+                var listening = listener is not null; // not kept across an await: the wait's state machine stays as small
+                if ((ended = FromCallback(ref listener, ref schedule, options, callbackExpected, last)) is not null)
                 {
                     break;
                 }
 
-                if (listening && wakeup is null)
+                if (listening && listener is null)
                 {
                     continue; // woken by a callback this wait goes on after: sleep on the normal schedule, do not poll now
                 }
@@ -210,7 +210,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
                     notBefore = ThrottledUntil(last);
                 }
 
-                if ((ended = FromCallback(ref wakeup, ref schedule, normal, options, callbackExpected, last)) is not null)
+                if ((ended = FromCallback(ref listener, ref schedule, options, callbackExpected, last)) is not null)
                 {
                     break; // the callback came while the poll was in flight
                 }
@@ -270,27 +270,31 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
     /// Callbacks are matched by run id alone; through a user's view, a run the view did not start is trusted only after
     /// one of its own polls (with the user's token) showed the user may read it: another user's run must not end this
     /// wait with its results. A callback whose status this wait keeps waiting on (one of
-    /// <see cref="ActionRunWaitOptions.InProgressStatuses"/>) does not end it: <paramref name="wakeup"/> is dropped (the
-    /// callback will not come again, and a kept wakeup would end every later sleep at once) and the wait polls on
-    /// <paramref name="normal"/>, its schedule without a callback.
+    /// <see cref="ActionRunWaitOptions.InProgressStatuses"/>) does not end it: <paramref name="listener"/> is dropped (the
+    /// callback will not come again, and a woken listener would end every later sleep at once) and the wait polls on
+    /// its schedule without a callback.
     /// </summary>
     private ActionRunState? FromCallback(
-        ref ActionRunCompletionHub.Listener? wakeup, ref Backoff schedule, Backoff normal, ActionRunWaitOptions options, bool startedHere, ActionRunState? polled)
+        ref ActionRunCompletionHub.Listener? listener, ref Backoff schedule, ActionRunWaitOptions options, bool startedHere, ActionRunState? polled)
     {
-        if (wakeup?.Completion is not { } completion || !(_lane is null || startedHere || polled is not null))
+        if (listener?.Completion is not { } completion || !(_lane is null || startedHere || polled is not null))
         {
             return null;
         }
 
         if (options.KeepsWaiting(completion.Status))
         {
-            wakeup = null;
-            schedule = normal;
+            listener = null;
+            schedule = NormalSchedule(options);
             return null;
         }
 
         return completion.ToState(runtime.Time.GetUtcNow());
     }
+
+    /// <summary>The schedule of a wait that expects no callback.</summary>
+    private static Backoff NormalSchedule(ActionRunWaitOptions options) =>
+        new(options.InitialDelay, options.Multiplier, options.MaxDelay, options.Jitter);
 
     private static ActionRunState Finish(ActionRunState state, ActionRunWaitOptions options) =>
         options.ThrowOnError && state.Status is { IsError: true } ? throw new ActionRunFailedException(state) : state;
