@@ -17,9 +17,11 @@
                         prints a table and fails if any removal leaves its test passing. Slow (6 to 10 minutes for
                         the 36 corrections on 2 cores); not part of All or CI. -Only name,name limits it to some corrections.
       RefreshSchema     -From FILE|URL: replaces openapi/partner-api.yaml with that schema (JSON is converted to YAML),
-                        regenerates and builds Zapier.Generated.sln (a stale correction fails with ZSC001), then prints
-                        what changed for a reviewer: operations, schemas, properties and enum values added or removed,
-                        and the generated files added, removed or changed. Fails if the build fails.
+                        regenerates and builds Zapier.Generated.sln (a stale correction fails with ZSC001; a public API
+                        change is a warning in this build only), then prints what changed since HEAD for a reviewer:
+                        operations, schemas, properties and enum values added or removed, the generated files added,
+                        removed or changed, and the public API added or removed (then run UpdateApiBaseline). Fails if
+                        the build fails. A rerun prints the same summary.
       CheckPublishedSchema  In a scratch copy of the repository, turns partner-api.yaml into the form Zapier publishes
                         (no callback_url in _RunActionRequest, v1 error answers as open objects), regenerates with the
                         corrections, builds and runs the contract suite. CI runs it.
@@ -401,25 +403,47 @@ function Invoke-RefreshSchema {
 
         $tool = Get-SchemaTool $RepoRoot
         $schema = Join-Path $RepoRoot 'openapi/partner-api.yaml'
-        $generated = Join-Path $RepoRoot 'generated'
-        $previous = Join-Path $work 'previous.yaml'
-        $snapshot = Join-Path $work 'generated.snapshot.json'
-        Copy-Item -LiteralPath $schema -Destination $previous
-        Invoke-Native dotnet @($tool, 'snapshot', '--folder', $generated, '--out', $snapshot)
         Invoke-Native dotnet @($tool, 'import', '--from', (Resolve-Path -LiteralPath $source).Path, '--out', $schema)
 
-        # Regenerate with the corrections and build everything; a stale correction stops here with ZSC001.
-        Write-Host "> dotnet build $Solution -p:ZapierForceGenerate=true" -ForegroundColor Cyan
-        & dotnet build $Solution '-p:ZapierForceGenerate=true' '-v:minimal' '-nologo'
+        # Regenerate with the corrections and build everything; a stale correction stops here with ZSC001. A public API
+        # change (RS0016 added, RS0017 removed) stays a warning in this build so the build goes on and the summary lists
+        # it; those lines are kept out of the console (the summary prints each symbol once).
+        Write-Host "> dotnet build $Solution -p:ZapierForceGenerate=true -p:ZapierApiBaselineAsWarnings=true" -ForegroundColor Cyan
+        $output = [Collections.Generic.List[string]]::new()
+        & dotnet build $Solution '-p:ZapierForceGenerate=true' '-p:ZapierApiBaselineAsWarnings=true' '-v:minimal' '-nologo' '-clp:NoSummary' 2>&1 |
+            ForEach-Object {
+                $line = "$_"
+                $output.Add($line)
+                if ($line -notmatch ': warning RS001[67]: ') { Write-Host $line }
+            }
         $buildCode = $LASTEXITCODE
+        $buildLog = Join-Path $work 'build.log'
+        Set-Content -LiteralPath $buildLog -Value $output
+
+        # Compared with the last commit, not with the work tree before this run: a second run prints the same summary.
+        $previous = Join-Path $work 'head.yaml'
+        $headSchema = @(& git -C $RepoRoot show 'HEAD:openapi/partner-api.yaml')
+        if ($LASTEXITCODE -ne 0) { throw 'git show HEAD:openapi/partner-api.yaml failed.' }
+        Set-Content -LiteralPath $previous -Value $headSchema
+        $changes = Join-Path $work 'generated.changes'
+        $tracked = @(& git -C $RepoRoot diff --name-status --no-renames HEAD -- generated)
+        if ($LASTEXITCODE -ne 0) { throw 'git diff HEAD -- generated failed.' }
+        $untracked = @(& git -C $RepoRoot ls-files --others --exclude-standard -- generated)
+        if ($LASTEXITCODE -ne 0) { throw 'git ls-files -- generated failed.' }
+        Set-Content -LiteralPath $changes -Value (@($tracked) + @($untracked | ForEach-Object { "?`t$_" }))
 
         Write-Host ''
-        & dotnet $tool diff --old $previous --new $schema --generated-before $snapshot --generated $generated
+        & dotnet $tool diff --old $previous --new $schema --generated-changes $changes --build-log $buildLog
         if ($LASTEXITCODE -ne 0) { throw 'The schema diff failed.' }
-        Write-Host 'Public API: the build compares the public surface with its checked-in baseline and fails on a change not recorded there (see the build output above).'
-        Write-Host 'Review: git diff openapi/partner-api.yaml generated/ kiota-lock.json; git add the new generated files listed above.'
+        Write-Host 'Review: git diff HEAD -- openapi/partner-api.yaml generated/ kiota-lock.json; git add the new generated files listed above.'
         if ($buildCode -ne 0) {
-            throw "The build failed (exit code $buildCode) after the refresh; see the errors above (ZSC001 names a stale correction: openapi/README.md, Refreshing from upstream)."
+            $stale = @($output | Where-Object { $_ -match 'error ZSC001: ' })
+            $why = if ($stale.Count -gt 0) { 'ZSC001 names a stale correction (openapi/README.md, Refreshing from upstream)' } else { 'see the errors above' }
+            throw "The build failed (exit code $buildCode) after the refresh: $why."
+        }
+        if (@($output | Where-Object { $_ -match ': warning RS001[67]: ' }).Count -gt 0) {
+            Write-Host ('The public API changed (listed above); a normal build fails on it until the baseline records it. Run ' +
+                '`dotnet pwsh ./build.ps1 -Target UpdateApiBaseline`, review `git diff -- src/*/PublicAPI.*.txt` and commit it with the refresh.') -ForegroundColor Yellow
         }
     }
     finally {

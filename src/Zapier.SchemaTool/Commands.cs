@@ -5,8 +5,8 @@ namespace Zapier.SchemaTool;
 /// <summary>
 /// The tool's commands besides generation, for <c>build.ps1</c>:
 /// <c>import --from FILE --out FILE</c> (a downloaded schema into upstream-form YAML),
-/// <c>snapshot --folder DIR --out FILE</c> (the files of a folder and their hashes),
-/// <c>diff --old SCHEMA --new SCHEMA [--generated-before SNAPSHOT --generated DIR]</c> (the refresh summary), and
+/// <c>diff --old SCHEMA --new SCHEMA [--generated-changes FILE] [--build-log FILE]</c> (the refresh summary: the
+/// generated files from git's lines, see <see cref="FolderChanges.FromGit"/>; the public API from a build's output), and
 /// <c>published-form --in SCHEMA --out FILE</c> (the schema as Zapier publishes it, see <see cref="PublishedForm"/>).
 /// </summary>
 internal static class Commands
@@ -26,21 +26,11 @@ internal static class Commands
                 var changed = SchemaImport.Import(Required(options, "from"), Required(options, "out"));
                 Console.WriteLine(changed ? $"Zapier.SchemaTool: wrote {options["out"]}." : $"Zapier.SchemaTool: {options["out"]} already holds this schema.");
                 return 0;
-            case "snapshot":
-                FolderSnapshot.Save(FolderSnapshot.Take(Required(options, "folder")), Required(options, "out"));
-                return 0;
             case "diff":
                 var diff = SchemaDiff.Compare(YamlJson.Load(Required(options, "old")), YamlJson.Load(Required(options, "new")));
-                FolderChanges? generated = null;
-                var generatedName = "generated";
-                if (options.TryGetValue("generated-before", out var before))
-                {
-                    var folder = Required(options, "generated");
-                    generatedName = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
-                    generated = FolderSnapshot.Compare(FolderSnapshot.Load(before), FolderSnapshot.Take(folder));
-                }
-
-                Console.Write(diff.Render(generated, generatedName));
+                var generated = options.TryGetValue("generated-changes", out var changesFile) ? FolderChanges.FromGit(File.ReadLines(changesFile)) : null;
+                var api = options.TryGetValue("build-log", out var log) ? ApiChanges.FromBuildOutput(File.ReadLines(log)) : null;
+                Console.Write(diff.Render(generated, api));
                 return 0;
             case "published-form":
                 var schema = YamlJson.Load(Required(options, "in"));
@@ -51,7 +41,7 @@ internal static class Commands
                     : "Zapier.SchemaTool: published form: " + string.Join("; ", changes) + ".");
                 return 0;
             default:
-                throw new SchemaToolException($"Unknown command '{args[0]}'. Commands: import, snapshot, diff, published-form; or --repo-root DIR to generate.");
+                throw new SchemaToolException($"Unknown command '{args[0]}'. Commands: import, diff, published-form; or --repo-root DIR to generate.");
         }
     }
 

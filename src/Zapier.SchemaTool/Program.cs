@@ -7,7 +7,7 @@ using Zapier.SchemaTool;
 //   2. refuses $refs that point at nothing, and schema names that Kiota would fold into one class (unless --allow-name-collisions)
 //   3. writes the operation catalog (C#) used by the client's auth layer
 //   4. regenerates generated/ with the pinned Kiota only when kiota-lock.json no longer matches inputs or outputs
-// Commands used by build.ps1 (RefreshSchema, CheckPublishedSchema): import, snapshot, diff, published-form; see Commands.cs.
+// Commands used by build.ps1 (RefreshSchema, CheckPublishedSchema): import, diff, published-form; see Commands.cs.
 try
 {
     if (Commands.Run(args) is { } exitCode)

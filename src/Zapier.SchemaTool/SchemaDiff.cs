@@ -5,8 +5,8 @@ namespace Zapier.SchemaTool;
 
 /// <summary>
 /// What changed between two versions of the upstream schema, for a reviewer of a refresh: operations, component
-/// schemas, their properties and enum values added or removed, and the generated files a refresh added, removed or
-/// changed (new files are untracked in git and easy to miss).
+/// schemas, their properties and enum values added or removed; with them, the generated files and the public API a
+/// refresh added, removed or changed (new generated files are untracked in git and easy to miss).
 /// </summary>
 internal sealed record SchemaDiff(
     IReadOnlyList<string> OperationsAdded,
@@ -70,8 +70,11 @@ internal sealed record SchemaDiff(
             enumsRemoved);
     }
 
-    /// <summary>The summary a reviewer reads, with the generated files' changes when a snapshot comparison is given.</summary>
-    public string Render(FolderChanges? generated, string generatedPath)
+    /// <summary>
+    /// The summary a reviewer reads; with the generated files' changes against HEAD and the public API changes the
+    /// build reported, when given.
+    /// </summary>
+    public string Render(FolderChanges? generated, ApiChanges? api)
     {
         var text = new StringBuilder();
         text.AppendLine("Schema refresh summary");
@@ -87,9 +90,15 @@ internal sealed record SchemaDiff(
         Section(text, "Enum values removed", EnumValuesRemoved);
         if (generated is not null)
         {
-            Section(text, $"Generated files added (new, untracked: git add {generatedPath})", generated.Added.Select(f => $"{generatedPath}/{f}").ToList());
-            Section(text, "Generated files removed", generated.Removed.Select(f => $"{generatedPath}/{f}").ToList());
-            text.AppendLine($"Generated files changed: {generated.Changed.Count}");
+            Section(text, "Generated files added (new: git add them)", generated.Added);
+            Section(text, "Generated files removed", generated.Removed);
+            Section(text, "Generated files changed", generated.Changed);
+        }
+
+        if (api is not null)
+        {
+            Section(text, "Public API added", api.Added);
+            Section(text, "Public API removed", api.Removed);
         }
 
         return text.ToString();

@@ -27,7 +27,11 @@ public sealed class ActionRun
     /// <summary>The most recent state observed, or null before the first retrieval.</summary>
     public ActionRunState? LastState { get; internal set; }
 
-    /// <summary>True once a retrieval has seen the run end.</summary>
+    /// <summary>
+    /// True when <see cref="LastState"/> has ended (<see cref="ActionRunState.HasEnded"/>): by the client's
+    /// classification only, not by any wait's <see cref="ActionRunWaitOptions.InProgressStatuses"/>, which the run does
+    /// not keep. A wait with such options may go on after this turned true.
+    /// </summary>
     public bool HasCompleted => LastState is { HasEnded: true };
 
     /// <summary>Retrieves the run once and returns what it says now.</summary>
@@ -38,7 +42,8 @@ public sealed class ActionRun
     }
 
     /// <summary>
-    /// Waits until the run's status leaves <c>waiting</c>/<c>queued</c>/<c>running</c> and returns the final state
+    /// Waits until the run's status is neither in progress (<see cref="ActionRunStatus.IsInProgress"/>) nor listed in
+    /// <see cref="ActionRunWaitOptions.InProgressStatuses"/> (by a poll or by the run's callback) and returns that state
     /// (an <c>error</c> run is a result unless <see cref="ActionRunWaitOptions.ThrowOnError"/> is set). The wait polls;
     /// with a completion channel (<see cref="ZapierClientOptions.ActionRunCompletions"/>) it also ends as soon as the
     /// run's verified callback arrives, and a run started with a callback URL is polled only every

@@ -78,7 +78,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
         var deadline = started + options.Timeout;
         var schedule = runtime.Completions is not null && callbackExpected
             ? new Backoff(options.SafetyPollInterval, 1, options.SafetyPollInterval, options.Jitter)
-            : new Backoff(options.InitialDelay, options.Multiplier, options.MaxDelay, options.Jitter);
+            : NormalSchedule(options);
         var polls = 0;
         var withoutStatus = 0;
         var sleep = TimeSpan.Zero;
@@ -87,6 +87,8 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
         DateTimeOffset? notBefore = null;
         Exception? lastError = null;
         ActionRunState? ended;
+        // Null again once a callback that does not end this wait arrived: it comes once, and the hub has let go of a
+        // listener it handed a completion to, so stopping it is not needed. Sleeps go on without it.
         var listener = runtime.Completions is not null ? new ActionRunCompletionHub.Listener() : null;
         var activity = ZapierTelemetry.StartWait(id);
         try
@@ -98,7 +100,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
 
             while (true)
             {
-                if ((ended = FromCallback(listener, callbackExpected, last)) is not null)
+                if ((ended = FromCallback(ref listener, ref schedule, options, callbackExpected, last)) is not null)
                 {
                     break; // the callback came before the wait or during its sleep
                 }
@@ -130,9 +132,15 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
                 progress?.Report(new ActionRunProgress(id, last?.Status?.Value, polls, due - now, now - started));
                 runtime.Log.WaitPoll(id, last?.Status?.Value ?? lastError?.GetType().Name ?? "not polled", polls, due - now, final ? " (last, at the deadline)" : string.Empty);
                 await scheduler.DelayUntilAsync(due, listener, cancellationToken).ConfigureAwait(false);
-                if ((ended = FromCallback(listener, callbackExpected, last)) is not null)
+                var listening = listener is not null; // not kept across an await: the wait's state machine stays as small
+                if ((ended = FromCallback(ref listener, ref schedule, options, callbackExpected, last)) is not null)
                 {
                     break;
+                }
+
+                if (listening && listener is null)
+                {
+                    continue; // woken by a callback this wait goes on after: sleep on the normal schedule, do not poll now
                 }
 
                 var queued = time.GetTimestamp();
@@ -202,7 +210,7 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
                     notBefore = ThrottledUntil(last);
                 }
 
-                if ((ended = FromCallback(listener, callbackExpected, last)) is not null)
+                if ((ended = FromCallback(ref listener, ref schedule, options, callbackExpected, last)) is not null)
                 {
                     break; // the callback came while the poll was in flight
                 }
@@ -258,14 +266,35 @@ internal sealed class ActionRunPoller(ActionRunsItemRequestBuilder run, ZapierCl
     }
 
     /// <summary>
-    /// The state the run's callback reported, once it arrived, if this waiter may see it. Callbacks are matched by run
-    /// id alone; through a user's view, a run the view did not start is trusted only after one of its own polls (with
-    /// the user's token) showed the user may read it: another user's run must not end this wait with its results.
+    /// The state the run's callback reported, once it arrived, if this waiter may see it and its status ends this wait.
+    /// Callbacks are matched by run id alone; through a user's view, a run the view did not start is trusted only after
+    /// one of its own polls (with the user's token) showed the user may read it: another user's run must not end this
+    /// wait with its results. A callback whose status this wait keeps waiting on (one of
+    /// <see cref="ActionRunWaitOptions.InProgressStatuses"/>) does not end it: <paramref name="listener"/> is dropped (the
+    /// callback will not come again, and a woken listener would end every later sleep at once) and the wait polls on
+    /// its schedule without a callback.
     /// </summary>
-    private ActionRunState? FromCallback(ActionRunCompletionHub.Listener? listener, bool startedHere, ActionRunState? polled) =>
-        listener?.Completion is { } completion && (_lane is null || startedHere || polled is not null)
-            ? completion.ToState(runtime.Time.GetUtcNow())
-            : null;
+    private ActionRunState? FromCallback(
+        ref ActionRunCompletionHub.Listener? listener, ref Backoff schedule, ActionRunWaitOptions options, bool startedHere, ActionRunState? polled)
+    {
+        if (listener?.Completion is not { } completion || !(_lane is null || startedHere || polled is not null))
+        {
+            return null;
+        }
+
+        if (options.KeepsWaiting(completion.Status))
+        {
+            listener = null;
+            schedule = NormalSchedule(options);
+            return null;
+        }
+
+        return completion.ToState(runtime.Time.GetUtcNow());
+    }
+
+    /// <summary>The schedule of a wait that expects no callback.</summary>
+    private static Backoff NormalSchedule(ActionRunWaitOptions options) =>
+        new(options.InitialDelay, options.Multiplier, options.MaxDelay, options.Jitter);
 
     private static ActionRunState Finish(ActionRunState state, ActionRunWaitOptions options) =>
         options.ThrowOnError && state.Status is { IsError: true } ? throw new ActionRunFailedException(state) : state;

@@ -20,7 +20,12 @@ public sealed class ActionRunState
     /// <summary>The status as sent, or null when the response carried none (which never counts as finished).</summary>
     public ActionRunStatus? Status { get; }
 
-    /// <summary>True when the status says the run has ended (success, error or a status this client does not know).</summary>
+    /// <summary>
+    /// True when the state has a status and <see cref="ActionRunStatus.IsInProgress"/> is false for it: <c>success</c>,
+    /// <c>error</c>, or a status <see cref="ActionRunStatus.Classification"/> does not hold. A state does not know the
+    /// options of any wait, so a status listed in a wait's <see cref="ActionRunWaitOptions.InProgressStatuses"/> counts
+    /// as ended here although that wait goes on; the state a wait returns has ended for that wait.
+    /// </summary>
     public bool HasEnded => Status is { IsInProgress: false };
 
     /// <summary>True when the run ended successfully.</summary>

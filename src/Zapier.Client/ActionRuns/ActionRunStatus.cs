@@ -2,8 +2,8 @@ namespace Zapier.Client.ActionRuns;
 
 /// <summary>
 /// The status of an action run as the server sent it, kept as its raw string so that a value this client does not
-/// know is still visible. <c>waiting</c>, <c>queued</c> and <c>running</c> mean the run is in progress; every other
-/// value, known or not, means it has ended. A wait can treat more values as in progress through
+/// know is still visible. The statuses <see cref="Classification"/> marks in progress (<c>waiting</c>, <c>queued</c> and
+/// <c>running</c> today) mean the run is in progress; every other value, known or not, means it has ended. A wait can treat more values as in progress through
 /// <see cref="ActionRunWaitOptions.InProgressStatuses"/>.
 /// </summary>
 public readonly record struct ActionRunStatus(string Value)
@@ -47,7 +47,7 @@ public readonly record struct ActionRunStatus(string Value)
     /// <summary>True when the run ended with an error.</summary>
     public bool IsError => Value == "error";
 
-    /// <summary>True for the five values above; false for a status this client does not know.</summary>
+    /// <summary>True for a status <see cref="Classification"/> holds; false for a status this client does not know.</summary>
     public bool IsKnown => Value is not null && Classification.ContainsKey(Value);
 
     /// <inheritdoc />

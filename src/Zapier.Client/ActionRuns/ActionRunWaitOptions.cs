@@ -55,10 +55,11 @@ public sealed record ActionRunWaitOptions
     public bool ThrowOnError { get; init; }
 
     /// <summary>
-    /// Statuses beyond <c>waiting</c>, <c>queued</c> and <c>running</c> that keep this wait polling, for values
-    /// the schema does not know yet (for example <c>["paused"]</c>). Without this, a status the client does not
-    /// know ends the wait at the poll that sees it. Compared as sent (ordinal, case-sensitive). Empty by default;
-    /// <c>success</c> and <c>error</c> cannot be listed.
+    /// Statuses beyond those the client classifies as in progress (<see cref="ActionRunStatus.IsInProgress"/>) that keep
+    /// this wait polling, for values the schema does not know yet (for example <c>["paused"]</c>). Without this, a
+    /// status the client does not know ends the wait at the poll or callback that brings it; with it, such a callback
+    /// does not end the wait, which polls on its normal schedule. Compared as sent (ordinal, case-sensitive). Empty by
+    /// default; a status the client classifies as finished (<c>success</c>, <c>error</c>) cannot be listed.
     /// </summary>
     public IReadOnlyCollection<string> InProgressStatuses { get; init; } = [];
 
@@ -72,7 +73,12 @@ public sealed record ActionRunWaitOptions
     /// <summary>The defaults.</summary>
     public static ActionRunWaitOptions Default { get; } = new();
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    /// <summary>
+    /// Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range, or, for
+    /// <see cref="InProgressStatuses"/>, <see cref="ArgumentNullException"/> when it is null and
+    /// <see cref="ArgumentException"/> when it holds a null or empty status or one the client classifies as finished
+    /// (<c>success</c>, <c>error</c>).
+    /// </summary>
     public void Validate()
     {
         Positive(InitialDelay, nameof(InitialDelay), allowZero: true);

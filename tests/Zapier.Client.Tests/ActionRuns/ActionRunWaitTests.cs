@@ -22,11 +22,11 @@ public sealed class ActionRunWaitTests() : FakeClockStubTest(Start)
     [Fact]
     public async Task Queued_and_running_keep_the_wait_going_and_an_unknown_status_ends_it_visibly()
     {
-        Stub.Script("run-4", Answer.Run("queued"), Answer.Run("running"), Answer.Run("cancelled"));
+        Stub.Script("run-4", Answer.Run("queued"), Answer.Run("running"), Answer.Run(StatusProbe.Unclassified));
 
         var state = await Wait("run-4", Steady);
 
-        Assert.Equal("cancelled", state.Status!.Value.Value);
+        Assert.Equal(StatusProbe.Unclassified, state.Status!.Value.Value);
         Assert.False(state.Status.Value.IsKnown);
         Assert.True(state.HasEnded);
         Assert.Null(state.Response!.Data!.Status); // the generated enum cannot hold it; the raw string above does
@@ -36,31 +36,31 @@ public sealed class ActionRunWaitTests() : FakeClockStubTest(Start)
     [Fact]
     public async Task A_status_listed_in_InProgressStatuses_keeps_the_wait_polling_until_the_run_finishes()
     {
-        Stub.Script("run-paused", Answer.Run("paused"), Answer.Run("paused"), Answer.Run("success"));
+        Stub.Script("run-probe", Answer.Run(StatusProbe.Unclassified), Answer.Run(StatusProbe.Unclassified), Answer.Run("success"));
 
-        var state = await Wait("run-paused", Steady with { InProgressStatuses = ["paused"] });
+        var state = await Wait("run-probe", Steady with { InProgressStatuses = [StatusProbe.Unclassified] });
 
         Assert.True(state.Succeeded);
         Assert.Equal(ActionRunStatus.Success, state.Status);
-        Assert.Equal(3, Stub.PollTimes("run-paused").Count);
+        Assert.Equal(3, Stub.PollTimes("run-probe").Count);
     }
 
     [Fact]
     public async Task Without_InProgressStatuses_an_unknown_in_progress_status_ends_the_wait_at_its_first_poll()
     {
-        Stub.Script("run-paused-2", Answer.Run("paused"), Answer.Run("success"));
+        Stub.Script("run-probe-2", Answer.Run(StatusProbe.Unclassified), Answer.Run("success"));
 
-        var state = await Wait("run-paused-2", Steady);
+        var state = await Wait("run-probe-2", Steady);
 
-        Assert.Equal("paused", state.Status!.Value.Value);
+        Assert.Equal(StatusProbe.Unclassified, state.Status!.Value.Value);
         Assert.True(state.HasEnded);
-        Assert.Single(Stub.PollTimes("run-paused-2"));
+        Assert.Single(Stub.PollTimes("run-probe-2"));
     }
 
     [Fact]
     public void InProgressStatuses_refuses_a_status_that_ends_a_run_and_an_empty_one()
     {
-        var finished = Assert.Throws<ArgumentException>(() => (Steady with { InProgressStatuses = ["paused", "success"] }).Validate());
+        var finished = Assert.Throws<ArgumentException>(() => (Steady with { InProgressStatuses = [StatusProbe.Unclassified, "success"] }).Validate());
         Assert.Equal("InProgressStatuses", finished.ParamName);
         Assert.Contains("'success'", finished.Message, StringComparison.Ordinal);
         var empty = Assert.Throws<ArgumentException>(() => (Steady with { InProgressStatuses = [""] }).Validate());

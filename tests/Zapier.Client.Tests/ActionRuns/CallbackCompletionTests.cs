@@ -83,6 +83,26 @@ public sealed class CallbackCompletionTests : FakeClockStubTest, IDisposable
     }
 
     [Fact]
+    public async Task A_callback_with_a_status_the_wait_lists_as_in_progress_does_not_end_it_and_the_wait_polls_on_its_normal_schedule()
+    {
+        AnswerCreate("arun_listed");
+        Stub.Script("arun_listed", Answer.Run(StatusProbe.Unclassified), Answer.Run("success"));
+        var run = await _listening.StartActionRunAsync(new ActionRunRequest("core:1"));
+        var wait = run.WaitForCompletionAsync(ActionRunWaitOptions.Default with { Jitter = 0, InProgressStatuses = [StatusProbe.Unclassified] });
+        while (_listening.Scheduler.Queued == 0)
+        {
+            await _listening.Scheduler.WhenChangedAsync(); // asleep until its first safety poll, 6 minutes away
+        }
+
+        await _channel.PublishAsync(Completion("arun_listed", StatusProbe.Unclassified));
+        var state = await FakeTimeDriver.DriveAsync(Clock, _listening, wait);
+
+        Assert.True(state.Succeeded);
+        Assert.Equal([Start + TimeSpan.FromSeconds(1.3), Start + TimeSpan.FromSeconds(1.3 + 1.95)], Stub.PollTimes("arun_listed"));
+        Assert.Same(state, run.LastState);
+    }
+
+    [Fact]
     public async Task A_run_resumed_by_id_is_polled_on_the_normal_schedule_and_still_ends_on_its_callback()
     {
         Stub.Script("arun_3", Answer.Run("waiting"));

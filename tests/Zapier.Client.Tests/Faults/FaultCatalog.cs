@@ -4,6 +4,7 @@ using WireMock.Types;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Zapier.Client.Errors;
 using Zapier.Client.Generated.Models;
+using Zapier.Client.Tests.Support;
 
 namespace Zapier.Client.Tests.Faults;
 
@@ -139,13 +140,13 @@ internal static class FaultCatalog
                 Assert.True(Assert.IsType<UntypedBoolean>(Assert.IsType<UntypedObject>(data.AdditionalData["shiny"]).GetValue()["new"]).GetValue());
                 Assert.Equal(7m, ((ActionRunResponse)r!).AdditionalData["meta"]);
             }),
-        new("get-unknown-enum-values", FaultCall.GetRun, _ => FaultAnswer.Ok("""{"data":{"type":"batch","status":"paused","errors":[{"code":"quota","title":"Q"}]}}"""), null, 1,
+        new("get-unknown-enum-values", FaultCall.GetRun, _ => FaultAnswer.Ok($$$"""{"data":{"type":"batch","status":"{{{StatusProbe.Unclassified}}}","errors":[{"code":"quota","title":"Q"}]}}"""), null, 1,
             Returns: r =>
             {
                 var data = Run(r);
                 Assert.Null(data.Status);
                 Assert.Null(data.Type);
-                Assert.Equal("paused", data.AdditionalData["status"]);
+                Assert.Equal(StatusProbe.Unclassified, data.AdditionalData["status"]);
                 Assert.Equal("batch", data.AdditionalData["type"]);
                 Assert.Equal("quota", data.Errors![0].AdditionalData["code"]);
             }),

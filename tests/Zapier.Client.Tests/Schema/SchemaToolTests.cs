@@ -6,7 +6,7 @@ namespace Zapier.Client.Tests.Schema;
 
 /// <summary>
 /// The parts of src/Zapier.SchemaTool that `build.ps1 -Target RefreshSchema` and `-Target CheckPublishedSchema` use:
-/// the refresh summary, the folder snapshot, the published form of the schema and the import of a download.
+/// the refresh summary (schema, generated files against HEAD, public API from the build), the published form of the schema and the import of a download.
 /// </summary>
 public sealed class SchemaToolTests : IDisposable
 {
@@ -80,12 +80,13 @@ public sealed class SchemaToolTests : IDisposable
         """;
 
     [Fact]
-    public void The_refresh_summary_lists_what_was_added_and_removed_and_the_generated_files()
+    public void The_refresh_summary_lists_what_was_added_and_removed_with_the_generated_files_and_the_public_api()
     {
         var diff = SchemaDiff.Compare(Yaml(Before), Yaml(After));
-        var files = new FolderChanges(["Models/Widget.cs", "V2/Things/ThingsPostResponse.cs"], ["V2/Old/OldRequestBuilder.cs"], ["Models/Thing.cs"]);
+        var files = new FolderChanges(["generated/Models/Widget.cs", "generated/V2/Things/ThingsPostResponse.cs"], ["generated/V2/Old/OldRequestBuilder.cs"], ["generated/Models/Thing.cs"]);
+        var api = new ApiChanges(["Zapier.Client.Generated.Models.Widget", "Zapier.Client.Generated.Models.Widget.Widget() -> void"], ["Zapier.Client.Generated.Models.Thing.Legacy.get -> string?"]);
 
-        var summary = diff.Render(files, "generated");
+        var summary = diff.Render(files, api);
 
         Assert.Equal(
             """
@@ -113,12 +114,18 @@ public sealed class SchemaToolTests : IDisposable
               Thing.colour: red
               Thing.colour: blue
             Enum values removed: none
-            Generated files added (new, untracked: git add generated): 2
+            Generated files added (new: git add them): 2
               generated/Models/Widget.cs
               generated/V2/Things/ThingsPostResponse.cs
             Generated files removed: 1
               generated/V2/Old/OldRequestBuilder.cs
             Generated files changed: 1
+              generated/Models/Thing.cs
+            Public API added: 2
+              Zapier.Client.Generated.Models.Widget
+              Zapier.Client.Generated.Models.Widget.Widget() -> void
+            Public API removed: 1
+              Zapier.Client.Generated.Models.Thing.Legacy.get -> string?
 
             """.ReplaceLineEndings("\n"),
             summary.ReplaceLineEndings("\n"));
@@ -127,23 +134,41 @@ public sealed class SchemaToolTests : IDisposable
     }
 
     [Fact]
-    public void A_folder_snapshot_tells_added_removed_and_changed_files_apart()
+    public void The_generated_files_are_read_from_git_against_head_tracked_and_untracked()
     {
-        Write("Models/Kept.cs", "same");
-        Write("Models/Edited.cs", "before");
-        Write("Models/Gone.cs", "x");
-        var snapshotFile = Path.Combine(_folder, "..", Path.GetFileName(_folder) + ".snapshot.json");
-        FolderSnapshot.Save(FolderSnapshot.Take(_folder), snapshotFile);
-        Write("Models/Edited.cs", "after");
-        File.Delete(Path.Combine(_folder, "Models/Gone.cs"));
-        Write("Models/New.cs", "y");
+        // git diff --name-status --no-renames HEAD -- generated, then git ls-files --others (as "?<TAB>path").
+        var changes = FolderChanges.FromGit([
+            "M\tgenerated/Models/Thing.cs",
+            "D\tgenerated/V2/Old/OldRequestBuilder.cs",
+            "A\tgenerated/Models/Staged.cs",
+            "T\tgenerated/Models/Linked.cs",
+            "?\tgenerated/V2/Zaps/Item/ZapsItemRequestBuilder.cs",
+            "",
+        ]);
 
-        var changes = FolderSnapshot.Compare(FolderSnapshot.Load(snapshotFile), FolderSnapshot.Take(_folder));
-        File.Delete(snapshotFile);
+        Assert.Equal(["generated/Models/Staged.cs", "generated/V2/Zaps/Item/ZapsItemRequestBuilder.cs"], changes.Added);
+        Assert.Equal(["generated/V2/Old/OldRequestBuilder.cs"], changes.Removed);
+        Assert.Equal(["generated/Models/Linked.cs", "generated/Models/Thing.cs"], changes.Changed);
+        Assert.Contains("R100", Assert.ThrowsAny<Exception>(() => FolderChanges.FromGit(["R100\ta.cs\tb.cs"])).Message, StringComparison.Ordinal);
+    }
 
-        Assert.Equal(["Models/New.cs"], changes.Added);
-        Assert.Equal(["Models/Gone.cs"], changes.Removed);
-        Assert.Equal(["Models/Edited.cs"], changes.Changed);
+    [Fact]
+    public void The_public_api_changes_are_read_from_the_build_output_once_each_symbol_only()
+    {
+        const string Added = "/r/src/Zapier.Client/Generated/Models/Widget.cs(12,18): warning RS0016: Symbol 'Zapier.Client.Generated.Models.Widget.Colour.get -> string?' is not part of the declared public API (https://github.com/dotnet/roslyn/blob/main/src/RoslynAnalyzers/PublicApiAnalyzers/PublicApiAnalyzers.Help.md) [/r/src/Zapier.Client/Zapier.Client.csproj]";
+        const string Removed = "/r/src/Zapier.Client/PublicAPI.Unshipped.txt(40,1): error RS0017: Symbol 'Zapier.Client.Generated.Models.Thing.Legacy.get -> string?' is part of the declared API, but is either not public or could not be found [/r/src/Zapier.Client/Zapier.Client.csproj]";
+
+        var api = ApiChanges.FromBuildOutput([
+            "  Zapier.Client -> /r/src/Zapier.Client/bin/Debug/net10.0/Zapier.Client.dll",
+            Added,
+            Removed,
+            Added, // the build prints each diagnostic again in its summary
+            "/r/src/Zapier.Client/X.cs(1,1): warning CS1591: Missing XML comment for publicly visible type or member 'X' [/r/x.csproj]",
+        ]);
+
+        Assert.Equal(["Zapier.Client.Generated.Models.Widget.Colour.get -> string?"], api.Added);
+        Assert.Equal(["Zapier.Client.Generated.Models.Thing.Legacy.get -> string?"], api.Removed);
+        Assert.True(ApiChanges.FromBuildOutput(["Build succeeded."]).IsEmpty);
     }
 
     [Fact]
@@ -267,12 +292,5 @@ public sealed class SchemaToolTests : IDisposable
         var copy = schema.DeepClone();
         Corrections.Apply(copy, Load(Path.Combine("openapi", "corrections.overlay.yaml")), "corrections.overlay.yaml");
         return copy;
-    }
-
-    private void Write(string relative, string content)
-    {
-        var path = Path.Combine(_folder, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, content);
     }
 }

@@ -8,8 +8,10 @@ namespace Zapier.Client.ActionRuns;
 /// <summary>
 /// The end of an action run as Zapier's callback reported it: the run's id, its final status and the callback's body
 /// as received (<c>{"data":{"type":"run","id":…,"status":…,"results":[…],"errors":[…]}}</c>, the shape of
-/// <c>GET /v2/action-runs/{id}</c> plus the id). Made by <see cref="TryParse"/>, so every instance is a finished run;
-/// a receiver publishes it on an <see cref="IActionRunCompletionChannel"/> only after verifying the callback's signature.
+/// <c>GET /v2/action-runs/{id}</c> plus the id). Made by <see cref="TryParse"/>, so no instance has a status
+/// <see cref="ActionRunStatus.IsInProgress"/> calls in progress; a receiver publishes it on an
+/// <see cref="IActionRunCompletionChannel"/> only after verifying the callback's signature. A wait ends on it unless its
+/// status is one of that wait's <see cref="ActionRunWaitOptions.InProgressStatuses"/>: then the wait goes on polling.
 /// </summary>
 public sealed class ActionRunCompletion
 {
@@ -23,7 +25,10 @@ public sealed class ActionRunCompletion
     /// <summary>The run's id, as returned by <c>POST /v2/action-runs</c>: the only link between a callback and a wait.</summary>
     public string RunId { get; }
 
-    /// <summary>The run's final status (never <c>waiting</c>, <c>queued</c> or <c>running</c>).</summary>
+    /// <summary>
+    /// The status the callback reported: never one that <see cref="ActionRunStatus.IsInProgress"/> calls in progress
+    /// (such as <c>waiting</c>), which <see cref="TryParse"/> refuses; a status the client does not know is accepted.
+    /// </summary>
     public ActionRunStatus Status { get; }
 
     /// <summary>The callback's JSON body, unchanged (a channel that crosses processes sends these bytes).</summary>
@@ -31,8 +36,9 @@ public sealed class ActionRunCompletion
 
     /// <summary>
     /// Reads a callback body. It must be a JSON object whose <c>data</c> is an object with <c>type</c> <c>run</c>, a
-    /// non-empty string <c>id</c> and a status that has ended; anything else is refused with the reason in
-    /// <paramref name="problem"/>. The body is kept as given (copy it first if its buffer is reused).
+    /// non-empty string <c>id</c> and a status that <see cref="ActionRunStatus.IsInProgress"/> does not call in progress
+    /// (the waits' <see cref="ActionRunWaitOptions.InProgressStatuses"/> are not known here); anything else is refused
+    /// with the reason in <paramref name="problem"/>. The body is kept as given (copy it first if its buffer is reused).
     /// </summary>
     public static bool TryParse(
         ReadOnlyMemory<byte> body, [NotNullWhen(true)] out ActionRunCompletion? completion, [NotNullWhen(false)] out string? problem)

@@ -135,7 +135,7 @@ internal sealed class ActionRunCompletionHub : IDisposable
             }
         }
 
-        _log.CallbackArrived(completion.RunId, completion.Status.Value, listeners is null ? "kept for a wait that has not started" : "ending its wait");
+        _log.CallbackArrived(completion.RunId, completion.Status.Value, listeners is null ? "kept for a wait that has not started" : "handed to its waits");
         for (var listener = listeners; listener is not null; listener = listener.Next)
         {
             Complete(listener, completion);
