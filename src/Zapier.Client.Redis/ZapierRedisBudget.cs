@@ -443,9 +443,15 @@ public sealed class ZapierRedisBudget : RateLimiter
                 Failed(e);
             }
 
-            if (answer is not null)
+            if (answer is not null && FromRedis(answer, now) is var decision)
             {
-                return FromRedis(answer, now);
+                if (decision.RoundTrip <= MaxLateness || !IsOnFallback)
+                {
+                    return decision; // a slow answer off the fallback is a missed slot (see WaitForSlotAsync)
+                }
+
+                // Still too slow: the fallback goes on (its warning is not repeated) and serves this acquisition.
+                Failed(SlowAnswer(decision));
             }
         }
 
@@ -479,7 +485,7 @@ public sealed class ZapierRedisBudget : RateLimiter
                 }
 
                 // No retry here to spread over: a slot answered this late cannot be kept, and a slow Redis is a failure.
-                Failed(new TimeoutException($"Redis answered in {decision.RoundTrip.TotalMilliseconds:0} ms, later than MaxLateness ({MaxLateness.TotalMilliseconds:0.#} ms)."));
+                Failed(SlowAnswer(decision));
             }
         }
 
@@ -510,6 +516,9 @@ public sealed class ZapierRedisBudget : RateLimiter
         return (RedisResult[]?)pending.GetAwaiter().GetResult();
     }
 
+    private TimeoutException SlowAnswer(Decision decision) =>
+        new($"Redis answered in {decision.RoundTrip.TotalMilliseconds:0} ms, later than MaxLateness ({MaxLateness.TotalMilliseconds:0.#} ms).");
+
     /// <summary>The reservation script's arguments: both intervals, how far ahead to reserve, this process's floor and the hold it knows of.</summary>
     private RedisValue[] ReserveArguments(DateTimeOffset now, TimeSpan furthest)
     {
@@ -531,13 +540,20 @@ public sealed class ZapierRedisBudget : RateLimiter
         }
 
         var roundTrip = answered - now;
-        if (Interlocked.Exchange(ref _onFallback, 0) == 1)
+        var decision = new Decision((long)answer[0] == 1, TimeSpan.FromTicks((long)answer[1] * 10), answered, roundTrip);
+        if (roundTrip > MaxLateness && IsOnFallback)
+        {
+            // Redis answers, but too late for any slot it gives to be kept: the fallback stays, and its start is not
+            // moved again (the slot reserved here is given up, so nothing goes out in it).
+            return decision;
+        }
+
+        if (roundTrip <= MaxLateness && Interlocked.Exchange(ref _onFallback, 0) == 1)
         {
             Interlocked.Exchange(ref _shareUntilTicks, (now + RecoveryGrace).UtcTicks);
             RedisBudgetLog.BackOnRedis(_log, LocalPermits);
         }
 
-        var decision = new Decision((long)answer[0] == 1, TimeSpan.FromTicks((long)answer[1] * 10), answered, roundTrip);
         Volatile.Write(ref _reached, 1);
 
         // Should Redis fail now, the local budget starts after the slots the fleet holds; just after an outage,
