@@ -222,7 +222,7 @@ public sealed class ZapierRedisBudget : RateLimiter
         }
 
         var decision = Decide(TimeSpan.Zero);
-        return Finish(decision.Reserved && decision.Wait <= TimeSpan.Zero && !IsHeld(), decision);
+        return Finish(decision.Reserved && decision.Wait <= TimeSpan.Zero && !IsHeld(), decision, _time.GetUtcNow());
     }
 
     /// <summary>
@@ -242,9 +242,10 @@ public sealed class ZapierRedisBudget : RateLimiter
         {
             // A slot free now goes at once, with nothing allocated for waiting; a wait also ends when the budget is disposed.
             var first = await DecideAsync(ReserveAhead, cancellationToken).ConfigureAwait(false);
-            if (first.Reserved && first.Wait <= TimeSpan.Zero && !IsHeld() && _time.GetUtcNow() - first.Slot <= MaxLateness - first.RoundTrip)
+            var now = _time.GetUtcNow();
+            if (first.Reserved && first.Wait <= TimeSpan.Zero && !IsHeld() && now - first.Slot <= MaxLateness - first.RoundTrip)
             {
-                return Finish(true, first);
+                return Finish(true, first, now);
             }
 
             using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
@@ -344,7 +345,7 @@ public sealed class ZapierRedisBudget : RateLimiter
 
                 if (now - slot <= MaxLateness - decision.RoundTrip)
                 {
-                    return Finish(true, decision);
+                    return Finish(true, decision, now);
                 }
 
                 // This process stalled (GC, starved CPU) past its slot: sending now would bunch it with the slots
@@ -355,7 +356,7 @@ public sealed class ZapierRedisBudget : RateLimiter
 
             if (decision.Wait < TimeSpan.Zero)
             {
-                return Finish(false, decision); // refused by the failure mode
+                return Finish(false, decision, default); // refused by the failure mode
             }
 
             // The slot is further than a reservation may reach: ask again once it is within reach.
@@ -410,11 +411,18 @@ public sealed class ZapierRedisBudget : RateLimiter
         return true;
     }
 
-    private RateLimitLease Finish(bool acquired, Decision decision)
+    /// <summary>
+    /// Called with the time of each permit granted for a slot, the one the lateness check used (tests record it: the
+    /// window guarantee is for these times; a request leaves the transport a little after).
+    /// </summary>
+    internal Action<DateTimeOffset>? OnGranted { get; set; }
+
+    private RateLimitLease Finish(bool acquired, Decision decision, DateTimeOffset now)
     {
         if (acquired)
         {
             Interlocked.Increment(ref _granted);
+            OnGranted?.Invoke(now);
             return Granted;
         }
 
