@@ -312,6 +312,7 @@ public sealed class ZapierRedisBudget : RateLimiter
         Decision? next = first;
         while (true)
         {
+            ThrowIfDisposed();
             var decision = next ?? await DecideAsync(ReserveAhead, cancellationToken).ConfigureAwait(false);
             next = null;
             if (decision.Reserved && decision.RoundTrip > MaxLateness)
@@ -451,6 +452,8 @@ public sealed class ZapierRedisBudget : RateLimiter
                 Failed(e);
             }
 
+            // Disposed during the call (whose failure then says nothing about Redis): no permit, local or not.
+            ThrowIfDisposed();
             if (answer is not null && FromRedis(answer, now) is var decision)
             {
                 if (decision.RoundTrip <= MaxLateness || !IsOnFallback)
@@ -485,6 +488,7 @@ public sealed class ZapierRedisBudget : RateLimiter
                 Failed(e);
             }
 
+            ThrowIfDisposed(); // as in DecideAsync
             if (answer is not null && FromRedis(answer, now) is var decision)
             {
                 if (decision.RoundTrip <= MaxLateness)
@@ -635,6 +639,11 @@ public sealed class ZapierRedisBudget : RateLimiter
 
     private void Failed(Exception e)
     {
+        if (Volatile.Read(ref _disposeState) != 0)
+        {
+            return; // a command cut short by disposal: not a Redis failure, and no warning
+        }
+
         Interlocked.Increment(ref _failures);
         FailureCounter.Add(1);
         Interlocked.Exchange(ref _retryRedisAtTicks, (_time.GetUtcNow() + _options.RedisRetryInterval).UtcTicks);

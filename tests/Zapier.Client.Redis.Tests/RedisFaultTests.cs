@@ -183,6 +183,42 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Disposing_during_an_acquisitions_first_redis_call_ends_it_with_ObjectDisposedException_and_logs_no_warning()
+    {
+        using var redis = new RedisServer();
+        var log = new CapturingLoggerProvider();
+        var budget = ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
+        {
+            Configuration = redis.Configuration,
+            Partner = "p",
+            FleetSize = 1,
+            OperationTimeout = TimeSpan.FromSeconds(3),
+            LoggerFactory = log,
+        });
+        using (await budget.AcquireAsync())
+        {
+        }
+
+        redis.Freeze(true);
+        try
+        {
+            var acquiring = budget.AcquireAsync().AsTask();
+            await Until(() => budget.GetStatistics()!.CurrentQueuedCount == 1); // inside its first Redis call
+            budget.Dispose();
+
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => acquiring);
+            Assert.DoesNotContain(log.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal));
+            Assert.Equal(1, budget.GetStatistics()!.TotalSuccessfulLeases); // the warm-up only
+            Assert.Equal(0, budget.LocalPermits);
+        }
+        finally
+        {
+            redis.Freeze(false);
+            budget.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task A_queued_acquisition_on_a_frozen_redis_ends_at_its_token_with_OperationCanceledException()
     {
         using var redis = new RedisServer();
