@@ -298,6 +298,10 @@ public sealed class ZapierRedisBudget : RateLimiter
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
+    /// <summary>Observes a Redis command no longer waited for, so that its late failure is not reported as unobserved.</summary>
+    private static void ObserveLater(Task pending) =>
+        _ = pending.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
     private static bool Check(int permitCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
@@ -441,15 +445,22 @@ public sealed class ZapierRedisBudget : RateLimiter
         if (now.UtcTicks >= Interlocked.Read(ref _retryRedisAtTicks))
         {
             RedisResult[]? answer = null;
+            Task<RedisResult>? pending = null;
             try
             {
-                answer = (RedisResult[]?)await _redis.GetDatabase()
-                    .ScriptEvaluateAsync(FleetScripts.Reserve, _reserveKeys, ReserveArguments(now, furthest))
-                    .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
+                pending = _redis.GetDatabase().ScriptEvaluateAsync(FleetScripts.Reserve, _reserveKeys, ReserveArguments(now, furthest));
+                answer = (RedisResult[]?)await pending.WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
             {
                 Failed(e);
+            }
+            finally
+            {
+                if (pending is { IsCompleted: false })
+                {
+                    ObserveLater(pending); // left at the timeout or the token
+                }
             }
 
             // Disposed during the call (whose failure then says nothing about Redis): no permit, local or not.
@@ -520,8 +531,7 @@ public sealed class ZapierRedisBudget : RateLimiter
         var pending = database.ScriptEvaluateAsync(FleetScripts.Reserve, _reserveKeys, arguments);
         if (Task.WaitAny([pending], _options.OperationTimeout) < 0)
         {
-            // Observed later, so that a late failure is not reported as unobserved.
-            _ = pending.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            ObserveLater(pending);
             throw new TimeoutException($"Redis did not answer within the operation timeout ({_options.OperationTimeout.TotalMilliseconds:0.#} ms).");
         }
 

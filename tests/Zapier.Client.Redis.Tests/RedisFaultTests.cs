@@ -219,6 +219,60 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_redis_call_left_at_the_operation_timeout_that_fails_later_is_not_an_unobserved_task_exception()
+    {
+        var unobserved = new List<Exception>();
+        void Record(object? sender, UnobservedTaskExceptionEventArgs e)
+        {
+            if (e.Exception.InnerExceptions.Any(x => x is StackExchange.Redis.RedisException or TimeoutException)) // RedisTimeoutException is a TimeoutException
+            {
+                lock (unobserved)
+                {
+                    unobserved.Add(e.Exception);
+                }
+            }
+        }
+
+        using var redis = new RedisServer();
+        using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration + ",asyncTimeout=1000");
+        using var budget = ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
+        {
+            Connection = connection,
+            Partner = "p",
+            FleetSize = 1,
+            OperationTimeout = TimeSpan.FromMilliseconds(300), // the budget stops waiting before the connection does
+        });
+        using (await budget.AcquireAsync())
+        {
+        }
+
+        TaskScheduler.UnobservedTaskException += Record;
+        redis.Freeze(true);
+        try
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await budget.AcquireAsync(1, deadline.Token));
+
+            // The abandoned command times out on the connection (1 s, checked about once a second); its task is then
+            // collected. An unobserved failure would be reported by the finalizer.
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(4) && unobserved.Count == 0)
+            {
+                await Task.Delay(100);
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+
+            Assert.Empty(unobserved);
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= Record;
+            redis.Freeze(false);
+        }
+    }
+
+    [Fact]
     public async Task A_queued_acquisition_on_a_frozen_redis_ends_at_its_token_with_OperationCanceledException()
     {
         using var redis = new RedisServer();
