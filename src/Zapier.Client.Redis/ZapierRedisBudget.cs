@@ -139,7 +139,8 @@ public sealed class ZapierRedisBudget : RateLimiter
     /// <summary>
     /// The rate each process keeps to while Redis is out: the smaller limit divided by
     /// <see cref="ZapierRedisBudgetOptions.FleetSize"/> (by 1 when it is not set, in <see cref="ZapierRedisFailureMode.Refuse"/> mode),
-    /// not rounded: 37.5 for 150 over 4 processes, 0.5 for 60 over 120.
+    /// not rounded: 37.5 for 150 over 4 processes, 0.5 for 60 over 120. Its permits are spaced (a minute +
+    /// <see cref="MaxLateness"/>) × FleetSize / the smaller limit apart, as the fleet's slots are, so a little below this rate.
     /// </summary>
     public double LocalRequestsPerMinute { get; }
 
@@ -160,8 +161,8 @@ public sealed class ZapierRedisBudget : RateLimiter
     public TimeSpan SlotSpacingPerPartner { get; }
 
     /// <summary>
-    /// The end of the latest server hold this process knows of (one its clients received, or one it learned from Redis
-    /// when reserving), or null when it knows of none. The local fallback keeps to it, and it is written back to Redis
+    /// The end of the latest server hold this process knows of (one its clients received, one another process announced
+    /// over Redis pub/sub, or one it learned from Redis when reserving), or null when it knows of none. The local fallback keeps to it, and it is written back to Redis
     /// when Redis comes back without it.
     /// </summary>
     public DateTimeOffset? HeldUntil => _local.Held is var held && held > _time.GetUtcNow() ? held : null;
@@ -284,6 +285,8 @@ public sealed class ZapierRedisBudget : RateLimiter
     /// <summary>How many slots in a row one acquisition may miss before Redis counts as too slow (the failure mode applies).</summary>
     internal const int MissedSlotsBeforeFallback = 3;
 
+    private static readonly long MaxAheadMicros = Micros(TimeSpan.FromDays(1));
+
     private static readonly TimeSpan MinimumSleep = TimeSpan.FromMilliseconds(10);
 
     /// <summary>The least timer set for the rest of a wait (a shorter one may complete at once).</summary>
@@ -293,6 +296,12 @@ public sealed class ZapierRedisBudget : RateLimiter
 
     /// <summary>Whole microseconds, rounded up: a spacing rounded down would let a window hold a few microseconds too many.</summary>
     private static long MicrosUp(TimeSpan span) => (span.Ticks + 9) / 10;
+
+    /// <summary>
+    /// A time ahead sent by Redis or another process, in microseconds, capped at a day: a corrupted key or message
+    /// must not overflow the clock's arithmetic (no limit's slot or hold lies that far ahead).
+    /// </summary>
+    private static TimeSpan Ahead(long micros) => TimeSpan.FromTicks(Math.Min(micros, MaxAheadMicros) * 10);
 
     private static long Positive(TimeSpan span) => span > TimeSpan.Zero ? Micros(span) : 0;
 
@@ -427,12 +436,21 @@ public sealed class ZapierRedisBudget : RateLimiter
         if (acquired)
         {
             Interlocked.Increment(ref _granted);
+            if (decision.Local)
+            {
+                // Counted when granted: a local slot given up (a hold came, the process stalled) is no permit.
+                Interlocked.Increment(ref _localPermits);
+                LocalPermitCounter.Add(1);
+            }
+
             OnGranted?.Invoke(now);
             return Granted;
         }
 
         Interlocked.Increment(ref _refused);
-        return new Lease(false, decision.Wait < TimeSpan.Zero ? -decision.Wait : decision.Wait);
+        var after = decision.Wait < TimeSpan.Zero ? -decision.Wait : decision.Wait;
+        var held = _local.Held - _time.GetUtcNow(); // a free slot refused for a hold: come back when the hold ends
+        return new Lease(false, held > after ? held : after);
     }
 
     /// <summary>
@@ -558,11 +576,11 @@ public sealed class ZapierRedisBudget : RateLimiter
         // written back should Redis come back without it. Counted from the answer: never earlier than Redis's.
         if ((long)answer[3] > 0)
         {
-            _local.HoldUntil(answered + TimeSpan.FromTicks((long)answer[3] * 10));
+            _local.HoldUntil(answered + Ahead((long)answer[3]));
         }
 
         var roundTrip = answered - now;
-        var decision = new Decision((long)answer[0] == 1, TimeSpan.FromTicks((long)answer[1] * 10), answered, roundTrip);
+        var decision = new Decision((long)answer[0] == 1, Ahead((long)answer[1]), answered, roundTrip);
         if (roundTrip > MaxLateness && IsOnFallback)
         {
             // Redis answers, but too late for any slot it gives to be kept: the fallback stays, and its start is not
@@ -582,7 +600,7 @@ public sealed class ZapierRedisBudget : RateLimiter
         // this process keeps to its local share (others may not be back on Redis yet).
         _local.FromRedis(
             decision.Reserved ? now + decision.Wait : null,
-            now + TimeSpan.FromTicks((long)answer[2] * 10),
+            now + Ahead((long)answer[2]),
             keepShare: now.UtcTicks < Interlocked.Read(ref _shareUntilTicks));
 
         return decision;
@@ -597,14 +615,7 @@ public sealed class ZapierRedisBudget : RateLimiter
             return new Decision(false, again > TimeSpan.Zero ? -again : -_options.RedisRetryInterval);
         }
 
-        var local = _local.Reserve(now, furthest);
-        if (local.Reserved)
-        {
-            Interlocked.Increment(ref _localPermits);
-            LocalPermitCounter.Add(1);
-        }
-
-        return local;
+        return _local.Reserve(now, furthest);
     }
 
     /// <summary>Writes a hold to Redis without waiting for the answer (extending, never shortening, the fleet's).</summary>
@@ -643,7 +654,7 @@ public sealed class ZapierRedisBudget : RateLimiter
     {
         if (message.TryParse(out long ahead) && ahead > 0)
         {
-            _local.HoldUntil(_time.GetUtcNow() + TimeSpan.FromTicks(ahead * 10));
+            _local.HoldUntil(_time.GetUtcNow() + Ahead(ahead));
         }
     }
 
@@ -666,7 +677,14 @@ public sealed class ZapierRedisBudget : RateLimiter
                 _local.FromRedis(null, _time.GetUtcNow() + ReserveAhead, keepShare: false);
             }
 
-            RedisBudgetLog.RedisFailed(_log, _options.OnRedisFailure, LocalRequestsPerMinute, e.GetType().Name, e.Message);
+            if (_options.OnRedisFailure == ZapierRedisFailureMode.Refuse)
+            {
+                RedisBudgetLog.RedisFailedRefusing(_log, e.GetType().Name, e.Message);
+            }
+            else
+            {
+                RedisBudgetLog.RedisFailed(_log, LocalRequestsPerMinute, e.GetType().Name, e.Message);
+            }
         }
     }
 
