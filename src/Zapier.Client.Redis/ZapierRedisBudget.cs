@@ -395,6 +395,17 @@ public sealed class ZapierRedisBudget : RateLimiter
         return 0;
     }
 
+    /// <summary>
+    /// Whether this acquisition asks Redis: always while Redis answers; on the fallback, once its retry time has come,
+    /// only the one acquisition that claims the retry (a herd of them all asking at once would make the answers late).
+    /// </summary>
+    private bool ShouldAskRedis(DateTimeOffset now)
+    {
+        var retryAt = Interlocked.Read(ref _retryRedisAtTicks);
+        return now.UtcTicks >= retryAt && (!IsOnFallback ||
+            Interlocked.CompareExchange(ref _retryRedisAtTicks, (now + _options.RedisRetryInterval).UtcTicks, retryAt) == retryAt);
+    }
+
     /// <summary>True while a hold this process knows of lasts: no permit is granted inside it.</summary>
     private bool IsHeld() => _local.Held > _time.GetUtcNow();
 
@@ -460,7 +471,7 @@ public sealed class ZapierRedisBudget : RateLimiter
     private async ValueTask<Decision> DecideAsync(TimeSpan furthest, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        if (now.UtcTicks >= Interlocked.Read(ref _retryRedisAtTicks))
+        if (ShouldAskRedis(now))
         {
             RedisResult[]? answer = null;
             Task<RedisResult>? pending = null;
@@ -505,7 +516,7 @@ public sealed class ZapierRedisBudget : RateLimiter
     private Decision Decide(TimeSpan furthest)
     {
         var now = _time.GetUtcNow();
-        if (now.UtcTicks >= Interlocked.Read(ref _retryRedisAtTicks))
+        if (ShouldAskRedis(now))
         {
             RedisResult[]? answer = null;
             try
