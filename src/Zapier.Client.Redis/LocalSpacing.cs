@@ -2,9 +2,9 @@ namespace Zapier.Client.Redis;
 
 /// <summary>
 /// A reservation decision: reserved or not, how far ahead the slot is, counted from when (Redis's answer, or the local
-/// decision), and how long Redis took to answer (zero locally).
+/// decision), how long Redis took to answer (zero locally), and whether the local budget made it.
 /// </summary>
-internal readonly record struct Decision(bool Reserved, TimeSpan Wait, DateTimeOffset From = default, TimeSpan RoundTrip = default)
+internal readonly record struct Decision(bool Reserved, TimeSpan Wait, DateTimeOffset From = default, TimeSpan RoundTrip = default, bool Local = false)
 {
     public DateTimeOffset Slot => From + Wait;
 }
@@ -57,7 +57,7 @@ internal sealed class LocalSpacing(TimeSpan interval)
             }
 
             _next = slot + interval;
-            return new Decision(true, wait, now);
+            return new Decision(true, wait, now, Local: true);
         }
     }
 

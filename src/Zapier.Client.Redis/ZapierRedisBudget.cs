@@ -139,7 +139,8 @@ public sealed class ZapierRedisBudget : RateLimiter
     /// <summary>
     /// The rate each process keeps to while Redis is out: the smaller limit divided by
     /// <see cref="ZapierRedisBudgetOptions.FleetSize"/> (by 1 when it is not set, in <see cref="ZapierRedisFailureMode.Refuse"/> mode),
-    /// not rounded: 37.5 for 150 over 4 processes, 0.5 for 60 over 120.
+    /// not rounded: 37.5 for 150 over 4 processes, 0.5 for 60 over 120. Its permits are spaced (a minute +
+    /// <see cref="MaxLateness"/>) × FleetSize / the smaller limit apart, as the fleet's slots are, so a little below this rate.
     /// </summary>
     public double LocalRequestsPerMinute { get; }
 
@@ -160,8 +161,8 @@ public sealed class ZapierRedisBudget : RateLimiter
     public TimeSpan SlotSpacingPerPartner { get; }
 
     /// <summary>
-    /// The end of the latest server hold this process knows of (one its clients received, or one it learned from Redis
-    /// when reserving), or null when it knows of none. The local fallback keeps to it, and it is written back to Redis
+    /// The end of the latest server hold this process knows of (one its clients received, one another process announced
+    /// over Redis pub/sub, or one it learned from Redis when reserving), or null when it knows of none. The local fallback keeps to it, and it is written back to Redis
     /// when Redis comes back without it.
     /// </summary>
     public DateTimeOffset? HeldUntil => _local.Held is var held && held > _time.GetUtcNow() ? held : null;
@@ -222,7 +223,7 @@ public sealed class ZapierRedisBudget : RateLimiter
         }
 
         var decision = Decide(TimeSpan.Zero);
-        return Finish(decision.Reserved && decision.Wait <= TimeSpan.Zero && !IsHeld(), decision);
+        return Finish(decision.Reserved && decision.Wait <= TimeSpan.Zero && !IsHeld(), decision, _time.GetUtcNow());
     }
 
     /// <summary>
@@ -242,9 +243,10 @@ public sealed class ZapierRedisBudget : RateLimiter
         {
             // A slot free now goes at once, with nothing allocated for waiting; a wait also ends when the budget is disposed.
             var first = await DecideAsync(ReserveAhead, cancellationToken).ConfigureAwait(false);
-            if (first.Reserved && first.Wait <= TimeSpan.Zero && !IsHeld() && _time.GetUtcNow() - first.Slot <= MaxLateness - first.RoundTrip)
+            var now = _time.GetUtcNow();
+            if (first.Reserved && first.Wait <= TimeSpan.Zero && !IsHeld() && now - first.Slot <= MaxLateness - first.RoundTrip)
             {
-                return Finish(true, first);
+                return Finish(true, first, now);
             }
 
             using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
@@ -283,6 +285,8 @@ public sealed class ZapierRedisBudget : RateLimiter
     /// <summary>How many slots in a row one acquisition may miss before Redis counts as too slow (the failure mode applies).</summary>
     internal const int MissedSlotsBeforeFallback = 3;
 
+    private static readonly long MaxAheadMicros = Micros(TimeSpan.FromDays(1));
+
     private static readonly TimeSpan MinimumSleep = TimeSpan.FromMilliseconds(10);
 
     /// <summary>The least timer set for the rest of a wait (a shorter one may complete at once).</summary>
@@ -293,9 +297,19 @@ public sealed class ZapierRedisBudget : RateLimiter
     /// <summary>Whole microseconds, rounded up: a spacing rounded down would let a window hold a few microseconds too many.</summary>
     private static long MicrosUp(TimeSpan span) => (span.Ticks + 9) / 10;
 
+    /// <summary>
+    /// A time ahead sent by Redis or another process, in microseconds, capped at a day: a corrupted key or message
+    /// must not overflow the clock's arithmetic (no limit's slot or hold lies that far ahead).
+    /// </summary>
+    private static TimeSpan Ahead(long micros) => TimeSpan.FromTicks(Math.Min(micros, MaxAheadMicros) * 10);
+
     private static long Positive(TimeSpan span) => span > TimeSpan.Zero ? Micros(span) : 0;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>Observes a Redis command no longer waited for, so that its late failure is not reported as unobserved.</summary>
+    private static void ObserveLater(Task pending) =>
+        _ = pending.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private static bool Check(int permitCount)
     {
@@ -311,6 +325,7 @@ public sealed class ZapierRedisBudget : RateLimiter
         Decision? next = first;
         while (true)
         {
+            ThrowIfDisposed();
             var decision = next ?? await DecideAsync(ReserveAhead, cancellationToken).ConfigureAwait(false);
             next = null;
             if (decision.Reserved && decision.RoundTrip > MaxLateness)
@@ -344,7 +359,7 @@ public sealed class ZapierRedisBudget : RateLimiter
 
                 if (now - slot <= MaxLateness - decision.RoundTrip)
                 {
-                    return Finish(true, decision);
+                    return Finish(true, decision, now);
                 }
 
                 // This process stalled (GC, starved CPU) past its slot: sending now would bunch it with the slots
@@ -355,7 +370,7 @@ public sealed class ZapierRedisBudget : RateLimiter
 
             if (decision.Wait < TimeSpan.Zero)
             {
-                return Finish(false, decision); // refused by the failure mode
+                return Finish(false, decision, default); // refused by the failure mode
             }
 
             // The slot is further than a reservation may reach: ask again once it is within reach.
@@ -378,6 +393,17 @@ public sealed class ZapierRedisBudget : RateLimiter
 
         Failed(new TimeoutException($"{inARow} slots in a row were missed (the last: {why}; MaxLateness is {MaxLateness.TotalMilliseconds:0.#} ms)."));
         return 0;
+    }
+
+    /// <summary>
+    /// Whether this acquisition asks Redis: always while Redis answers; on the fallback, once its retry time has come,
+    /// only the one acquisition that claims the retry (a herd of them all asking at once would make the answers late).
+    /// </summary>
+    private bool ShouldAskRedis(DateTimeOffset now)
+    {
+        var retryAt = Interlocked.Read(ref _retryRedisAtTicks);
+        return now.UtcTicks >= retryAt && (!IsOnFallback ||
+            Interlocked.CompareExchange(ref _retryRedisAtTicks, (now + _options.RedisRetryInterval).UtcTicks, retryAt) == retryAt);
     }
 
     /// <summary>True while a hold this process knows of lasts: no permit is granted inside it.</summary>
@@ -410,16 +436,32 @@ public sealed class ZapierRedisBudget : RateLimiter
         return true;
     }
 
-    private RateLimitLease Finish(bool acquired, Decision decision)
+    /// <summary>
+    /// Called with the time of each permit granted for a slot, the one the lateness check used (tests record it: the
+    /// window guarantee is for these times; a request leaves the transport a little after).
+    /// </summary>
+    internal Action<DateTimeOffset>? OnGranted { get; set; }
+
+    private RateLimitLease Finish(bool acquired, Decision decision, DateTimeOffset now)
     {
         if (acquired)
         {
             Interlocked.Increment(ref _granted);
+            if (decision.Local)
+            {
+                // Counted when granted: a local slot given up (a hold came, the process stalled) is no permit.
+                Interlocked.Increment(ref _localPermits);
+                LocalPermitCounter.Add(1);
+            }
+
+            OnGranted?.Invoke(now);
             return Granted;
         }
 
         Interlocked.Increment(ref _refused);
-        return new Lease(false, decision.Wait < TimeSpan.Zero ? -decision.Wait : decision.Wait);
+        var after = decision.Wait < TimeSpan.Zero ? -decision.Wait : decision.Wait;
+        var held = _local.Held - _time.GetUtcNow(); // a free slot refused for a hold: come back when the hold ends
+        return new Lease(false, held > after ? held : after);
     }
 
     /// <summary>
@@ -429,23 +471,38 @@ public sealed class ZapierRedisBudget : RateLimiter
     private async ValueTask<Decision> DecideAsync(TimeSpan furthest, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        if (now.UtcTicks >= Interlocked.Read(ref _retryRedisAtTicks))
+        if (ShouldAskRedis(now))
         {
             RedisResult[]? answer = null;
+            Task<RedisResult>? pending = null;
             try
             {
-                answer = (RedisResult[]?)await _redis.GetDatabase()
-                    .ScriptEvaluateAsync(FleetScripts.Reserve, _reserveKeys, ReserveArguments(now, furthest))
-                    .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
+                pending = _redis.GetDatabase().ScriptEvaluateAsync(FleetScripts.Reserve, _reserveKeys, ReserveArguments(now, furthest));
+                answer = (RedisResult[]?)await pending.WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
             {
                 Failed(e);
             }
-
-            if (answer is not null)
+            finally
             {
-                return FromRedis(answer, now);
+                if (pending is { IsCompleted: false })
+                {
+                    ObserveLater(pending); // left at the timeout or the token
+                }
+            }
+
+            // Disposed during the call (whose failure then says nothing about Redis): no permit, local or not.
+            ThrowIfDisposed();
+            if (answer is not null && FromRedis(answer, now) is var decision)
+            {
+                if (decision.RoundTrip <= MaxLateness || !IsOnFallback)
+                {
+                    return decision; // a slow answer off the fallback is a missed slot (see WaitForSlotAsync)
+                }
+
+                // Still too slow: the fallback goes on (its warning is not repeated) and serves this acquisition.
+                Failed(SlowAnswer(decision));
             }
         }
 
@@ -459,7 +516,7 @@ public sealed class ZapierRedisBudget : RateLimiter
     private Decision Decide(TimeSpan furthest)
     {
         var now = _time.GetUtcNow();
-        if (now.UtcTicks >= Interlocked.Read(ref _retryRedisAtTicks))
+        if (ShouldAskRedis(now))
         {
             RedisResult[]? answer = null;
             try
@@ -471,6 +528,7 @@ public sealed class ZapierRedisBudget : RateLimiter
                 Failed(e);
             }
 
+            ThrowIfDisposed(); // as in DecideAsync
             if (answer is not null && FromRedis(answer, now) is var decision)
             {
                 if (decision.RoundTrip <= MaxLateness)
@@ -479,7 +537,7 @@ public sealed class ZapierRedisBudget : RateLimiter
                 }
 
                 // No retry here to spread over: a slot answered this late cannot be kept, and a slow Redis is a failure.
-                Failed(new TimeoutException($"Redis answered in {decision.RoundTrip.TotalMilliseconds:0} ms, later than MaxLateness ({MaxLateness.TotalMilliseconds:0.#} ms)."));
+                Failed(SlowAnswer(decision));
             }
         }
 
@@ -502,13 +560,15 @@ public sealed class ZapierRedisBudget : RateLimiter
         var pending = database.ScriptEvaluateAsync(FleetScripts.Reserve, _reserveKeys, arguments);
         if (Task.WaitAny([pending], _options.OperationTimeout) < 0)
         {
-            // Observed later, so that a late failure is not reported as unobserved.
-            _ = pending.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            ObserveLater(pending);
             throw new TimeoutException($"Redis did not answer within the operation timeout ({_options.OperationTimeout.TotalMilliseconds:0.#} ms).");
         }
 
         return (RedisResult[]?)pending.GetAwaiter().GetResult();
     }
+
+    private TimeoutException SlowAnswer(Decision decision) =>
+        new($"Redis answered in {decision.RoundTrip.TotalMilliseconds:0} ms, later than MaxLateness ({MaxLateness.TotalMilliseconds:0.#} ms).");
 
     /// <summary>The reservation script's arguments: both intervals, how far ahead to reserve, this process's floor and the hold it knows of.</summary>
     private RedisValue[] ReserveArguments(DateTimeOffset now, TimeSpan furthest)
@@ -527,24 +587,31 @@ public sealed class ZapierRedisBudget : RateLimiter
         // written back should Redis come back without it. Counted from the answer: never earlier than Redis's.
         if ((long)answer[3] > 0)
         {
-            _local.HoldUntil(answered + TimeSpan.FromTicks((long)answer[3] * 10));
+            _local.HoldUntil(answered + Ahead((long)answer[3]));
         }
 
         var roundTrip = answered - now;
-        if (Interlocked.Exchange(ref _onFallback, 0) == 1)
+        var decision = new Decision((long)answer[0] == 1, Ahead((long)answer[1]), answered, roundTrip);
+        if (roundTrip > MaxLateness && IsOnFallback)
+        {
+            // Redis answers, but too late for any slot it gives to be kept: the fallback stays, and its start is not
+            // moved again (the slot reserved here is given up, so nothing goes out in it).
+            return decision;
+        }
+
+        if (roundTrip <= MaxLateness && Interlocked.Exchange(ref _onFallback, 0) == 1)
         {
             Interlocked.Exchange(ref _shareUntilTicks, (now + RecoveryGrace).UtcTicks);
             RedisBudgetLog.BackOnRedis(_log, LocalPermits);
         }
 
-        var decision = new Decision((long)answer[0] == 1, TimeSpan.FromTicks((long)answer[1] * 10), answered, roundTrip);
         Volatile.Write(ref _reached, 1);
 
         // Should Redis fail now, the local budget starts after the slots the fleet holds; just after an outage,
         // this process keeps to its local share (others may not be back on Redis yet).
         _local.FromRedis(
             decision.Reserved ? now + decision.Wait : null,
-            now + TimeSpan.FromTicks((long)answer[2] * 10),
+            now + Ahead((long)answer[2]),
             keepShare: now.UtcTicks < Interlocked.Read(ref _shareUntilTicks));
 
         return decision;
@@ -559,14 +626,7 @@ public sealed class ZapierRedisBudget : RateLimiter
             return new Decision(false, again > TimeSpan.Zero ? -again : -_options.RedisRetryInterval);
         }
 
-        var local = _local.Reserve(now, furthest);
-        if (local.Reserved)
-        {
-            Interlocked.Increment(ref _localPermits);
-            LocalPermitCounter.Add(1);
-        }
-
-        return local;
+        return _local.Reserve(now, furthest);
     }
 
     /// <summary>Writes a hold to Redis without waiting for the answer (extending, never shortening, the fleet's).</summary>
@@ -605,12 +665,17 @@ public sealed class ZapierRedisBudget : RateLimiter
     {
         if (message.TryParse(out long ahead) && ahead > 0)
         {
-            _local.HoldUntil(_time.GetUtcNow() + TimeSpan.FromTicks(ahead * 10));
+            _local.HoldUntil(_time.GetUtcNow() + Ahead(ahead));
         }
     }
 
     private void Failed(Exception e)
     {
+        if (Volatile.Read(ref _disposeState) != 0)
+        {
+            return; // a command cut short by disposal: not a Redis failure, and no warning
+        }
+
         Interlocked.Increment(ref _failures);
         FailureCounter.Add(1);
         Interlocked.Exchange(ref _retryRedisAtTicks, (_time.GetUtcNow() + _options.RedisRetryInterval).UtcTicks);
@@ -623,7 +688,14 @@ public sealed class ZapierRedisBudget : RateLimiter
                 _local.FromRedis(null, _time.GetUtcNow() + ReserveAhead, keepShare: false);
             }
 
-            RedisBudgetLog.RedisFailed(_log, _options.OnRedisFailure, LocalRequestsPerMinute, e.GetType().Name, e.Message);
+            if (_options.OnRedisFailure == ZapierRedisFailureMode.Refuse)
+            {
+                RedisBudgetLog.RedisFailedRefusing(_log, e.GetType().Name, e.Message);
+            }
+            else
+            {
+                RedisBudgetLog.RedisFailed(_log, LocalRequestsPerMinute, e.GetType().Name, e.Message);
+            }
         }
     }
 

@@ -29,7 +29,11 @@ public sealed class ZapierRedisBudgetOptions
     /// <summary>A StackExchange.Redis configuration string, such as <c>redis:6379</c>; or set <see cref="Connection"/>.</summary>
     public string? Configuration { get; set; }
 
-    /// <summary>A connection you already have (the budget does not dispose it); takes precedence over <see cref="Configuration"/>.</summary>
+    /// <summary>
+    /// A connection you already have (the budget does not dispose it); takes precedence over <see cref="Configuration"/>.
+    /// Without a <c>ChannelPrefix</c>: the hold announcements are published by a script under the channel's plain name,
+    /// so a prefixed subscription misses them (holds then reach other processes only with their next reservation).
+    /// </summary>
     public IConnectionMultiplexer? Connection { get; set; }
 
     /// <summary>

@@ -93,13 +93,15 @@ public sealed class FleetHoldTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Two_saturated_processes_send_nothing_inside_a_hold_one_of_them_announces_though_slots_were_reserved_before_it()
     {
-        var (one, two) = (Budget(), Budget());
+        // A slot every 500 ms: a request the other process was granted before the hold reached it (not covered: it
+        // is on its way) would need a stall of about that long, so a second 429 means a permit granted inside the hold.
+        var (one, two) = (Budget(120), Budget(120));
         var (first, second) = (Client(one), Client(two));
         await Task.WhenAll(first.GetActionRun("warmup").UpdateStatusAsync(), second.GetActionRun("warmup").UpdateStatusAsync());
 
-        // 25 requests each at once: the fleet's queue runs 5 s ahead (a slot every 100 ms), each process holding slots up to 2 s ahead.
-        var calls = Enumerable.Range(0, 25).SelectMany(i => new[] { first.GetActionRun($"a{i}").UpdateStatusAsync(), second.GetActionRun($"b{i}").UpdateStatusAsync() }).ToList();
-        await RedisFaultTests.Until(() => _stub.Served >= 10);
+        // 8 requests each at once: the fleet's queue runs 8 s ahead, each process holding slots up to 2 s ahead.
+        var calls = Enumerable.Range(0, 8).SelectMany(i => new[] { first.GetActionRun($"a{i}").UpdateStatusAsync(), second.GetActionRun($"b{i}").UpdateStatusAsync() }).ToList();
+        await RedisFaultTests.Until(() => _stub.Served >= 4);
         _stub.Breach(); // the next request, from either process, meets the cool-down and announces it
         var states = await Task.WhenAll(calls);
 
@@ -107,6 +109,31 @@ public sealed class FleetHoldTests(ITestOutputHelper output) : IDisposable
             $"{_stub.Refused} x 429; refused: {string.Join(", ", _stub.Refusals)}");
         Assert.All(states, s => Assert.True(s.Succeeded));
         Assert.Equal(1, _stub.Refused); // only the announcing request
+    }
+
+    [Fact]
+    public async Task A_waiter_sleeping_until_its_reserved_slot_learns_a_hold_over_pub_sub_and_is_granted_only_after_it()
+    {
+        // A slot a second (60 a minute): the waiter's slot, reserved before the hold, is about a second ahead; it asks
+        // Redis nothing until then, so only the announcement can tell it of the hold.
+        var (announcer, waiter) = (Budget(60), Budget(60));
+        DateTimeOffset? grantedAt = null;
+        using (await waiter.AcquireAsync())
+        {
+        }
+
+        waiter.OnGranted = at => grantedAt = at;
+        var queueEnd = _redis.Cli("GET", "zapier:budget:{p}:partner");
+        var waiting = waiter.AcquireAsync().AsTask();
+        await RedisFaultTests.Until(() => _redis.Cli("GET", "zapier:budget:{p}:partner") != queueEnd); // its slot is reserved
+        var heldUntil = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(3);
+        announcer.Hold(heldUntil);
+        using var lease = await waiting;
+
+        output.WriteLine($"hold announced for 3 s; the waiter was granted {(grantedAt - heldUntil)?.TotalMilliseconds:F0} ms after it ended");
+        Assert.True(lease.IsAcquired);
+        Assert.NotNull(grantedAt);
+        Assert.True(grantedAt >= heldUntil, $"granted at {grantedAt:O}, inside the hold until {heldUntil:O}");
     }
 
     /// <summary>
@@ -130,14 +157,14 @@ public sealed class FleetHoldTests(ITestOutputHelper output) : IDisposable
         return (Task.WhenAll(announced, pending), heldUntil);
     }
 
-    private ZapierRedisBudget Budget()
+    private ZapierRedisBudget Budget(int perMinute = 600)
     {
         var budget = ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
         {
             Configuration = _redis.Configuration,
             Partner = "p",
-            RequestsPerMinutePerEgress = 600,
-            RequestsPerMinutePerPartner = 600,
+            RequestsPerMinutePerEgress = perMinute,
+            RequestsPerMinutePerPartner = perMinute,
             FleetSize = 3,
             RedisRetryInterval = TimeSpan.FromMilliseconds(100),
         });
