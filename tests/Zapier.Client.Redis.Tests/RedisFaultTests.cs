@@ -117,9 +117,12 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
             using var lease = await budget.AcquireAsync();
 
             // 300 ms for the command to time out; then the local budget starts after the slots Redis may have given
-            // out (ZapierRedisBudget.ReserveAhead, 2 s).
+            // out (ZapierRedisBudget.ReserveAhead, 2 s). About 2.3 s alone; the upper bound only guards against a wait
+            // that never ends, with room for a loaded CI machine running the other test projects at the same time
+            // (4.3 s was seen there).
+            output.WriteLine($"served locally after {clock.Elapsed.TotalSeconds:F2} s");
             Assert.True(lease.IsAcquired);
-            Assert.InRange(clock.Elapsed, ZapierRedisBudget.ReserveAhead, ZapierRedisBudget.ReserveAhead + TimeSpan.FromSeconds(2));
+            Assert.InRange(clock.Elapsed, ZapierRedisBudget.ReserveAhead, ZapierRedisBudget.ReserveAhead + TimeSpan.FromSeconds(5));
             Assert.Equal(1, budget.LocalPermits);
             Assert.True(budget.IsOnFallback);
         }
