@@ -206,13 +206,13 @@ public sealed class FleetBudgetTests : IDisposable
         Assert.Equal("FleetSize", e.ParamName);
     }
 
-    /// <summary>Polls a real server's state for at most 3 s: true once <paramref name="condition"/> holds.</summary>
+    /// <summary>Polls a real server's state for at most 10 s: true once <paramref name="condition"/> holds.</summary>
     private static async Task<bool> Eventually(Func<bool> condition)
     {
         var limit = Stopwatch.StartNew();
         while (!condition())
         {
-            if (limit.Elapsed > TimeSpan.FromSeconds(3))
+            if (limit.Elapsed > TimeSpan.FromSeconds(10))
             {
                 return false;
             }

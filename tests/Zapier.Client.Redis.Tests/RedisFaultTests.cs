@@ -74,7 +74,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         await Assert.ThrowsAsync<ZapierBudgetException>(() => client.GetActionRun("r1").UpdateStatusAsync());
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"refusing took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"refusing took {clock.Elapsed}"); // retries would take about 7 s
         Assert.Equal(0, stub.Served + stub.Refused);
     }
 
@@ -294,7 +294,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await budget.AcquireAsync(1, deadline.Token));
 
             // A hang guard, not a timing test: the bound is generous for a loaded 2-core machine.
-            Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(300) + TimeSpan.FromSeconds(2), $"the acquisition ended {clock.Elapsed} after it began");
+            Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(300) + TimeSpan.FromSeconds(3), $"the acquisition ended {clock.Elapsed} after it began");
         }
         finally
         {
