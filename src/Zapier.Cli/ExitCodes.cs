@@ -16,7 +16,7 @@ internal static class ExitCodes
     public const string Help =
         "Exit codes:\n" +
         "  0    success\n" +
-        "  1    the run ended in error\n" +
+        "  1    the run ended in error, or with any final status other than success\n" +
         "  2    the wait timed out (the run goes on; resume with 'zapier runs watch <id>', except with --sandbox)\n" +
         "  3    the API refused the request (4xx: bad token, unknown action or run, ...)\n" +
         "  4    network or server failure (5xx, connection refused or reset, unusable answer)\n" +

@@ -14,7 +14,7 @@ public sealed class FleetBudgetTests : IDisposable
 
     public void Dispose() => _redis.Dispose();
 
-    [Fact]
+    [RedisFact]
     public async Task Two_egress_addresses_share_the_partner_limit_while_another_partner_is_not_slowed()
     {
         // Each address could go every 10 ms; the partner only every 50 ms: 40 permits over both take 39 intervals.
@@ -40,7 +40,7 @@ public sealed class FleetBudgetTests : IDisposable
             keys);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task A_retry_after_seen_by_one_process_holds_the_other_processes_until_then()
     {
         using var server = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"], StartAdminInterface = false });
@@ -63,7 +63,7 @@ public sealed class FleetBudgetTests : IDisposable
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1), $"the other process went after {clock.Elapsed}");
     }
 
-    [Fact]
+    [RedisFact]
     public async Task A_client_registered_with_UseRedisBudget_takes_its_permits_from_redis()
     {
         using var server = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"], StartAdminInterface = false });
@@ -89,7 +89,7 @@ public sealed class FleetBudgetTests : IDisposable
         Assert.Contains("zapier:budget:{partner-di}:partner", _redis.Cli("--scan", "--pattern", "zapier:budget:*"), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Disposing_the_container_asynchronously_closes_the_budgets_redis_connections()
     {
         var services = new ServiceCollection();
@@ -105,7 +105,7 @@ public sealed class FleetBudgetTests : IDisposable
         Assert.True(await Eventually(() => _redis.ClientConnections() == 0), $"{_redis.ClientConnections()} connections left after the container was disposed");
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Await_using_a_created_budget_closes_its_redis_connections_and_a_disposed_budget_refuses_to_acquire()
     {
         var budget = Budget("partner-a", "egress-1", perEgress: 6000, perPartner: 6000);
@@ -121,7 +121,7 @@ public sealed class FleetBudgetTests : IDisposable
         Assert.Throws<ObjectDisposedException>(() => budget.AttemptAcquire());
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Disposing_a_budget_ends_its_queued_waits_with_ObjectDisposedException()
     {
         var budget = Budget("partner-a", "egress-1", perEgress: 60, perPartner: 150);
@@ -136,7 +136,7 @@ public sealed class FleetBudgetTests : IDisposable
         await Assert.ThrowsAsync<ObjectDisposedException>(() => queued.WaitAsync(TimeSpan.FromSeconds(5)));
     }
 
-    [Fact]
+    [RedisFact]
     public void AttemptAcquire_grants_a_free_slot_and_refuses_a_taken_one_naming_when_the_next_is_free()
     {
         using var first = Budget("partner-a", "egress-1", perEgress: 60, perPartner: 150);
@@ -153,7 +153,7 @@ public sealed class FleetBudgetTests : IDisposable
         Assert.Equal(0, first.LocalPermits + second.LocalPermits); // both answered by Redis
     }
 
-    [Fact]
+    [RedisFact]
     public void UseRedisBudget_twice_on_the_same_options_shares_each_hold_once()
     {
         using var budget = Budget("partner-a", "egress-1", perEgress: 6000, perPartner: 6000);
@@ -163,7 +163,7 @@ public sealed class FleetBudgetTests : IDisposable
         Assert.Single(options.OnServerHold!.GetInvocationList());
     }
 
-    [Fact]
+    [RedisFact]
     public void Missing_partner_is_refused_naming_the_setting()
     {
         var e = Assert.Throws<ArgumentException>(() => ZapierRedisBudget.Create(new ZapierRedisBudgetOptions { Configuration = _redis.Configuration }));
@@ -171,7 +171,7 @@ public sealed class FleetBudgetTests : IDisposable
         Assert.Equal("Partner", e.ParamName);
     }
 
-    [Fact]
+    [RedisFact]
     public void Missing_fleet_size_with_the_local_budget_fallback_is_refused_naming_FleetSize()
     {
         var e = Assert.Throws<ArgumentException>(() => ZapierRedisBudget.Create(new ZapierRedisBudgetOptions { Configuration = _redis.Configuration, Partner = "p" }));
@@ -180,7 +180,7 @@ public sealed class FleetBudgetTests : IDisposable
         Assert.Contains("FleetSize is required with OnRedisFailure = LocalBudget", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RedisFact]
     public void Refuse_mode_needs_no_fleet_size()
     {
         using var budget = ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
@@ -193,7 +193,7 @@ public sealed class FleetBudgetTests : IDisposable
         Assert.Equal(60, budget.LocalRequestsPerMinute); // unused in this mode: the smaller limit over 1
     }
 
-    [Fact]
+    [RedisFact]
     public async Task A_registration_without_fleet_size_fails_at_host_start_naming_FleetSize()
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();

@@ -23,7 +23,7 @@ public sealed class FleetHoldTests(ITestOutputHelper output) : IDisposable
         _redis.Dispose();
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Redis_killed_during_a_hold_another_process_announced_sends_nothing_before_the_hold_ends()
     {
         var (announcer, other) = (Budget(), Budget());
@@ -45,7 +45,7 @@ public sealed class FleetHoldTests(ITestOutputHelper output) : IDisposable
         Assert.True(DateTimeOffset.UtcNow >= heldUntil);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Redis_killed_during_a_hold_and_back_empty_before_it_ends_still_sends_nothing_before_the_hold_ends()
     {
         var (announcer, other) = (Budget(), Budget());
@@ -66,7 +66,7 @@ public sealed class FleetHoldTests(ITestOutputHelper output) : IDisposable
         Assert.True(DateTimeOffset.UtcNow >= heldUntil);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Redis_restarted_empty_during_a_hold_gets_it_back_so_a_process_that_never_saw_it_waits_too()
     {
         var (announcer, other) = (Budget(), Budget());
@@ -90,7 +90,7 @@ public sealed class FleetHoldTests(ITestOutputHelper output) : IDisposable
         Assert.True(DateTimeOffset.UtcNow >= heldUntil);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Two_saturated_processes_send_nothing_inside_a_hold_one_of_them_announces_though_slots_were_reserved_before_it()
     {
         // A slot every 500 ms: a request the other process was granted before the hold reached it (not covered: it
@@ -111,7 +111,7 @@ public sealed class FleetHoldTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(1, _stub.Refused); // only the announcing request
     }
 
-    [Fact]
+    [RedisFact]
     public async Task A_waiter_sleeping_until_its_reserved_slot_learns_a_hold_over_pub_sub_and_is_granted_only_after_it()
     {
         // A slot a second (60 a minute): the waiter's slot, reserved before the hold, is about a second ahead; it asks

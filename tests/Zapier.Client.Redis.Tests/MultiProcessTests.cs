@@ -24,7 +24,7 @@ public sealed class MultiProcessTests(ITestOutputHelper output)
 
     // The achieved share of the limit (goal: at least 90 %) is a figure in the test output, not an assertion: it
     // depends on how loaded the machine is.
-    [Fact]
+    [RedisFact]
     public async Task Three_processes_sharing_one_redis_budget_get_no_429_and_complete_every_run_once()
     {
         using var redis = new RedisServer();
@@ -41,7 +41,7 @@ public sealed class MultiProcessTests(ITestOutputHelper output)
         Assert.All(stub.Created.Values, n => Assert.Equal(1, n)); // no run started twice
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Three_processes_with_their_own_budgets_at_the_same_rate_meet_429s()
     {
         using var stub = new FleetStub(PerEgress, TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(2));

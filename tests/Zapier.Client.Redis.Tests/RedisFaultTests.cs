@@ -9,7 +9,7 @@ namespace Zapier.Client.Redis.Tests;
 /// <summary>The budget when Redis is unreachable, frozen, or killed and restarted, against a real redis-server.</summary>
 public sealed class RedisFaultTests(ITestOutputHelper output)
 {
-    [Fact]
+    [RedisFact]
     public async Task Unreachable_redis_at_start_falls_back_to_the_local_share_of_the_limit_with_a_warning()
     {
         var log = new CapturingLoggerProvider();
@@ -38,7 +38,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         Assert.Single(log.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("cannot reach Redis", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [RedisFact]
     public void A_fleet_larger_than_the_limit_keeps_each_process_to_its_fraction_of_a_request_a_minute()
     {
         using var budget = ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
@@ -60,7 +60,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         Assert.InRange(after, TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(121)); // (60 s + 250 ms) x 120 / 60: 120 processes make 60 a minute
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Unreachable_redis_in_refuse_mode_fails_the_call_with_ZapierBudgetException_and_sends_nothing()
     {
         using var stub = new FleetStub(600, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
@@ -78,7 +78,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         Assert.Equal(0, stub.Served + stub.Refused);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Unreachable_redis_in_refuse_mode_with_default_retries_fails_the_call_after_three_retried_refusals()
     {
         using var stub = new FleetStub(600, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
@@ -94,7 +94,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         Assert.Equal(0, stub.Served + stub.Refused);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task A_frozen_redis_delays_a_request_by_the_operation_timeout_and_the_reservation_horizon_then_the_local_budget_serves_it()
     {
         using var redis = new RedisServer();
@@ -132,7 +132,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [RedisFact]
     public async Task A_redis_slower_than_MaxLateness_counts_as_failed_so_permits_come_from_the_local_budget_and_stay_within_the_limit()
     {
         // 40 per 2-second window (1200 a minute): MaxLateness is 50 ms, and every reply comes 120 ms late. A slot Redis
@@ -185,7 +185,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         Assert.True(localSpan < expected + TimeSpan.FromSeconds(1), $"{leases.Length} local permits took {localSpan.TotalMilliseconds:F0} ms, at the local spacing {expected.TotalMilliseconds:F0} ms");
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Disposing_during_an_acquisitions_first_redis_call_ends_it_with_ObjectDisposedException_and_logs_no_warning()
     {
         using var redis = new RedisServer();
@@ -221,7 +221,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [RedisFact]
     public async Task A_redis_call_left_at_the_operation_timeout_that_fails_later_is_not_an_unobserved_task_exception()
     {
         var unobserved = new List<Exception>();
@@ -275,7 +275,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [RedisFact]
     public async Task A_queued_acquisition_on_a_frozen_redis_ends_at_its_token_with_OperationCanceledException()
     {
         using var redis = new RedisServer();
@@ -302,7 +302,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [RedisFact]
     public async Task A_wait_with_a_one_second_timeout_on_a_frozen_redis_ends_near_its_deadline_though_the_connection_waits_five_seconds()
     {
         using var redis = new RedisServer();
@@ -342,7 +342,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Redis_killed_mid_run_and_restarted_loses_no_run_duplicates_none_and_meets_no_429()
     {
         // Two "processes" (two budgets, two connections) at 90 % of a 1200-a-minute limit (the switches between Redis

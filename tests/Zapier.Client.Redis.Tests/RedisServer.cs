@@ -30,6 +30,11 @@ internal sealed class RedisServer : IDisposable
 
     public int Port { get; }
 
+    /// <summary>The first of <c>redis-server</c> and <c>redis-cli</c> that is not on PATH, or null when both are.</summary>
+    internal static string? MissingProgram { get; } = new[] { "redis-server", "redis-cli" }.FirstOrDefault(program =>
+        !(Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(dir => File.Exists(Path.Combine(dir, program))));
+
     /// <summary>A StackExchange.Redis configuration string for this server.</summary>
     public string Configuration => $"127.0.0.1:{Port}";
 

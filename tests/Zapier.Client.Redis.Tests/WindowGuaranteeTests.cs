@@ -12,7 +12,7 @@ namespace Zapier.Client.Redis.Tests;
 /// </summary>
 public sealed class WindowGuaranteeTests(ITestOutputHelper output)
 {
-    [Fact]
+    [RedisFact]
     public async Task Two_saturated_processes_never_put_more_than_the_limit_into_any_sliding_window()
     {
         // 50 requests per 2-second window: a slot every 41 ms ((2 s + 50 ms) / 50), a permit at most 50 ms after its slot.
@@ -68,8 +68,9 @@ public sealed class WindowGuaranteeTests(ITestOutputHelper output)
             Assert.Equal(120, granted.Length);
             Assert.True(tightest >= window, $"{Limit + 1} permits were granted within {tightest.TotalMilliseconds:F1} ms, less than the {window.TotalMilliseconds} ms window");
 
-            // Grant to send is a few synchronous steps, but a loaded machine may delay one send a little: an allowance.
-            Assert.True(tightestSent >= window - TimeSpan.FromMilliseconds(25), $"{Limit + 1} requests went out within {tightestSent.TotalMilliseconds:F1} ms");
+            // Grant to send is a few synchronous steps, but a loaded machine (CI runs the test projects side by side on
+            // two cores) may delay one send: an allowance. The guarantee itself is the grant-time check above.
+            Assert.True(tightestSent >= window - TimeSpan.FromMilliseconds(100), $"{Limit + 1} requests went out within {tightestSent.TotalMilliseconds:F1} ms");
         }
         finally
         {
