@@ -182,7 +182,9 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         Assert.Equal(leases.Length, budget.LocalPermits);
         var localSpan = times[^1] - times[0];
         var expected = (leases.Length - 1) * (window + budget.MaxLateness) / Limit;
-        Assert.True(localSpan < expected + TimeSpan.FromSeconds(1), $"{leases.Length} local permits took {localSpan.TotalMilliseconds:F0} ms, at the local spacing {expected.TotalMilliseconds:F0} ms");
+        // Each fresh switch would push the local budget 2 s (ReserveAhead) further; a loaded CI machine also gives up
+        // local slots it reaches late (3.9 s was seen against 2.5 s), so the bound allows that but not a series of switches.
+        Assert.True(localSpan < expected + TimeSpan.FromSeconds(4), $"{leases.Length} local permits took {localSpan.TotalMilliseconds:F0} ms, at the local spacing {expected.TotalMilliseconds:F0} ms");
     }
 
     [RedisFact]
