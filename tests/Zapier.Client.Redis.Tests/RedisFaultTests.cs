@@ -154,19 +154,12 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
             RedisRetryInterval = TimeSpan.FromMilliseconds(250), // Redis is asked again, and answers late again, several times
         });
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20)); // a hang guard, far above the ~5 s this takes
-        var granted = new List<DateTimeOffset>();
-        budget.OnGranted = at =>
-        {
-            lock (granted)
-            {
-                granted.Add(at);
-            }
-        };
+        var grants = new GrantLog(budget);
 
         var leases = await Task.WhenAll(Enumerable.Range(0, Limit + 10).Select(async _ => await budget.AcquireAsync(1, limit.Token)));
 
-        var times = granted.Order().ToArray();
-        var tightest = Enumerable.Range(0, times.Length - Limit).Min(i => times[i + Limit] - times[i]);
+        var times = grants.Sorted();
+        var tightest = GrantLog.Tightest(times, Limit);
         output.WriteLine($"Redis replying 120 ms late: {leases.Length} permits, {budget.LocalPermits} local, {budget.RedisFailures} Redis failures, " +
             $"{budget.MissedSlots} missed slots, {proxy.Replies} replies relayed; the tightest {Limit + 1} spanned {tightest.TotalMilliseconds:F1} ms");
         Assert.All(leases, l => Assert.True(l.IsAcquired));

@@ -20,7 +20,6 @@ public sealed class WindowGuaranteeTests(ITestOutputHelper output)
         var window = TimeSpan.FromSeconds(2);
         using var redis = new RedisServer();
         var sent = new List<long>();
-        var grants = new List<DateTimeOffset>();
         var budgets = Enumerable.Range(0, 2).Select(_ => ZapierRedisBudget.Create(new ZapierRedisBudgetOptions
         {
             Configuration = redis.Configuration,
@@ -30,13 +29,7 @@ public sealed class WindowGuaranteeTests(ITestOutputHelper output)
             FleetSize = 2,
             LimitWindow = window,
         })).ToList();
-        budgets.ForEach(b => b.OnGranted = at =>
-        {
-            lock (grants)
-            {
-                grants.Add(at);
-            }
-        });
+        var grants = new GrantLog(budgets);
         var clients = budgets.Select(b => new ZapierClient(new StampingTransport(sent), new ZapierClientOptions { BaseUrl = new Uri("http://127.0.0.1:9/"), AccessToken = "token" }.UseRedisBudget(b), disposeTransport: true)).ToList();
         try
         {
@@ -46,17 +39,14 @@ public sealed class WindowGuaranteeTests(ITestOutputHelper output)
                 sent.Clear();
             }
 
-            lock (grants)
-            {
-                grants.Clear();
-            }
+            grants.Clear();
 
             // Every request queued at once: the slots follow each other as closely as the budget allows.
             var states = await Task.WhenAll(clients.SelectMany(c => Enumerable.Range(0, 60).Select(i => c.GetActionRun($"r{i}").UpdateStatusAsync())));
 
             var times = sent.Order().ToArray();
-            var granted = grants.Order().ToArray();
-            var tightest = Enumerable.Range(0, granted.Length - Limit).Min(i => granted[i + Limit] - granted[i]);
+            var granted = grants.Sorted();
+            var tightest = GrantLog.Tightest(granted, Limit);
             var tightestSent = Enumerable.Range(0, times.Length - Limit).Min(i => Stopwatch.GetElapsedTime(times[i], times[i + Limit]));
             output.WriteLine($"{granted.Length} permits; the tightest {Limit + 1} consecutive grants spanned {tightest.TotalMilliseconds:F1} ms, " +
                 $"the tightest {Limit + 1} requests at the transport {tightestSent.TotalMilliseconds:F1} ms " +
